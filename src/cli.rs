@@ -1,0 +1,156 @@
+//! The command line (clap derive): `scan`, `collect`, `rules`, `completions`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap_verbosity_flag::{Verbosity, WarnLevel};
+
+use crate::config::FailOn;
+use crate::finding::Severity;
+use crate::report::Format;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "wiscan",
+    version,
+    about = "Audit workload identity: who can become which cloud identity, across AWS, Google Cloud, Azure and Kubernetes",
+    long_about = "Audit workload identity: who can become which cloud identity, across AWS, Google Cloud, Azure and Kubernetes.\n\n\
+                  wiscan reads trust policies, federation settings and static credentials (offline from the clouds' own CLI outputs, \
+                  or from its own snapshots), and reports trusts that admit more than they should.\n\n\
+                  Exit status: 0 clean, 1 findings at or above --fail-on, 2 usage error, unreadable input or failed source.",
+    propagate_version = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+
+    #[command(flatten)]
+    pub verbosity: Verbosity<WarnLevel>,
+
+    /// When to colour output: auto = on a terminal and without NO_COLOR
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    pub color: ColorChoice,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Collect, run the rules and report
+    Scan(ScanArgs),
+    /// Collect only, and write the normalized inventory as a snapshot
+    Collect(CollectArgs),
+    /// List the rules, or explain one
+    Rules(RulesArgs),
+    /// Print shell completions
+    Completions {
+        /// The shell to complete for
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Inputs")]
+pub struct InputArgs {
+    /// Read a file, a directory (walked recursively) or `-` (standard input); repeatable.
+    /// Files are recognised by content: AWS CLI JSON outputs (iam get-account-authorization-details,
+    /// list-roles, get-role, get-credential-report, list-access-keys, OIDC providers; eks describe-cluster,
+    /// list-clusters, pod identity associations; ec2 describe-instances, describe-launch-template-versions;
+    /// rolesanywhere list-trust-anchors), the credential report CSV, trust policy documents, wiscan snapshots
+    #[arg(long = "from", value_name = "PATH", required = true)]
+    pub from: Vec<String>,
+
+    /// Largest input file to read, in MiB
+    #[arg(long, value_name = "MIB", default_value_t = 512)]
+    pub max_input_size: u64,
+
+    /// Report unreadable inputs and failed sources but do not exit 2 for them
+    #[arg(long)]
+    pub allow_partial: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Report format
+    #[arg(long, value_enum, default_value_t = Format::Table, help_heading = "Output")]
+    pub format: Format,
+
+    /// Write the report to FILE instead of standard output
+    #[arg(long, short = 'o', value_name = "FILE", help_heading = "Output")]
+    pub output: Option<PathBuf>,
+
+    /// Hide findings below this severity
+    #[arg(long, value_enum, value_name = "SEVERITY", help_heading = "Output")]
+    pub min_severity: Option<Severity>,
+
+    /// SARIF: include suppressed and baselined findings, marked with `suppressions`
+    #[arg(long, help_heading = "Output")]
+    pub sarif_include_suppressed: bool,
+
+    /// Exit 1 when an unsuppressed finding is at or above SEVERITY [default: high; `none` never fails]
+    #[arg(long, value_name = "SEVERITY", value_parser = parse_fail_on, help_heading = "Gate")]
+    pub fail_on: Option<FailOn>,
+
+    /// Findings whose fingerprints are in FILE are suppressed and never fail the gate
+    #[arg(long, value_name = "FILE", help_heading = "Gate")]
+    pub baseline: Option<PathBuf>,
+
+    /// Write the fingerprints of this scan's findings to FILE, for --baseline
+    #[arg(long, value_name = "FILE", help_heading = "Gate")]
+    pub write_baseline: Option<PathBuf>,
+
+    /// Run only these rules (ID or name); repeatable
+    #[arg(long, value_name = "RULE", help_heading = "Rules")]
+    pub select: Vec<String>,
+
+    /// Do not run these rules (ID or name); repeatable
+    #[arg(long, value_name = "RULE", help_heading = "Rules")]
+    pub ignore: Vec<String>,
+
+    /// Configuration file [default: wiscan.toml in the working directory, if present]
+    #[arg(long, value_name = "FILE", help_heading = "Rules")]
+    pub config: Option<PathBuf>,
+
+    /// The time key ages are measured against (RFC 3339); for reproducible reports
+    #[arg(long, env = "WISCAN_NOW", hide = true)]
+    pub now: Option<jiff::Timestamp>,
+}
+
+#[derive(Debug, Args)]
+pub struct CollectArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Where to write the snapshot (`-` for standard output)
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// A rule ID or name to explain
+    pub rule: Option<String>,
+
+    /// Output format for the list
+    #[arg(long, value_enum, default_value_t = RulesFormat::Table)]
+    pub format: RulesFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    Table,
+    Json,
+    Markdown,
+}
+
+fn parse_fail_on(s: &str) -> Result<FailOn, String> {
+    s.parse()
+}

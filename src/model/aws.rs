@@ -1,0 +1,238 @@
+//! AWS objects: roles with their trust, users and access keys, OIDC providers, EKS clusters,
+//! Pod Identity associations, worker capacity's metadata options, Roles Anywhere anchors.
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use super::Origin;
+use crate::finding::Resource;
+use crate::policy::{Issuer, TrustPolicy};
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct AwsInventory {
+    #[serde(default)]
+    pub roles: Vec<Role>,
+    #[serde(default)]
+    pub users: Vec<IamUser>,
+    #[serde(default)]
+    pub oidc_providers: Vec<OidcProvider>,
+    #[serde(default)]
+    pub clusters: Vec<EksCluster>,
+    /// Names from `eks list-clusters`: proof that clusters were collected even if not described.
+    #[serde(default)]
+    pub listed_cluster_names: Vec<String>,
+    #[serde(default)]
+    pub pod_identity_associations: Vec<PodIdentityAssociation>,
+    #[serde(default)]
+    pub node_capacity: Vec<NodeCapacity>,
+    #[serde(default)]
+    pub trust_anchors: Vec<TrustAnchor>,
+}
+
+/// An IAM role and the trust policy that says who may assume it.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Role {
+    pub arn: String,
+    pub name: String,
+    #[serde(default)]
+    pub path: String,
+    #[serde(with = "crate::policy::trust::as_document")]
+    pub trust: TrustPolicy,
+    pub origin: Origin,
+}
+
+impl Role {
+    pub fn resource(&self) -> Resource {
+        Resource { kind: "aws:iam:role".into(), id: self.arn.clone(), name: self.name.clone() }
+    }
+
+    pub fn account_id(&self) -> Option<&str> {
+        account_of_arn(&self.arn)
+    }
+}
+
+/// An IAM user (or the root account) with its access keys' metadata. Never a secret.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct IamUser {
+    /// The ARN when known; `iam-user/NAME` when only a name was read.
+    pub arn: String,
+    pub name: String,
+    #[serde(default)]
+    pub is_root: bool,
+    #[serde(default)]
+    pub keys: Vec<AccessKey>,
+    /// Keys came from a credential report, which is authoritative for status and use.
+    #[serde(default)]
+    pub has_report: bool,
+    pub origin: Origin,
+}
+
+impl IamUser {
+    pub fn resource(&self) -> Resource {
+        let kind = if self.is_root { "aws:iam:root" } else { "aws:iam:user" };
+        Resource { kind: kind.into(), id: self.arn.clone(), name: self.name.clone() }
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct AccessKey {
+    /// Redacted at parse time (`AKIA…WXYZ`): the full ID never enters the inventory.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// 1 or 2 in the credential report.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slot: Option<u8>,
+    pub is_active: bool,
+    /// Created or last rotated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created: Option<Timestamp>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_used: Option<Timestamp>,
+    pub origin: Origin,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct OidcProvider {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arn: Option<String>,
+    pub issuer: Issuer,
+    /// `None` when only the ARN was listed (`list-open-id-connect-providers`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_ids: Option<Vec<String>>,
+    pub origin: Origin,
+}
+
+impl OidcProvider {
+    pub fn resource(&self) -> Resource {
+        let id = self.arn.clone().unwrap_or_else(|| format!("oidc-provider/{}", self.issuer));
+        Resource { kind: "aws:iam:oidc-provider".into(), id, name: self.issuer.to_string() }
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct EksCluster {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arn: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issuer: Option<Issuer>,
+    pub origin: Origin,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct PodIdentityAssociation {
+    pub cluster_name: String,
+    pub namespace: String,
+    pub service_account: String,
+    /// Absent in `list-pod-identity-associations` output; present in `describe-...`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role_arn: Option<String>,
+    pub association_arn: String,
+    pub origin: Origin,
+}
+
+impl PodIdentityAssociation {
+    pub fn resource(&self) -> Resource {
+        Resource {
+            kind: "aws:eks:pod-identity-association".into(),
+            id: self.association_arn.clone(),
+            name: format!("{}/{}/{}", self.cluster_name, self.namespace, self.service_account),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CapacityKind {
+    Instance,
+    LaunchTemplate,
+}
+
+/// EKS worker capacity (an instance or a launch template version) and its IMDS settings.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct NodeCapacity {
+    pub kind: CapacityKind,
+    /// Instance ID, or `lt-...:VERSION`.
+    pub id: String,
+    pub name: String,
+    pub cluster_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    pub metadata: MetadataOptions,
+    pub origin: Origin,
+}
+
+impl NodeCapacity {
+    pub fn resource(&self) -> Resource {
+        let (kind, resource_type) = match self.kind {
+            CapacityKind::Instance => ("aws:ec2:instance", "instance"),
+            CapacityKind::LaunchTemplate => ("aws:ec2:launch-template", "launch-template"),
+        };
+        let id = match (&self.region, &self.account_id) {
+            (Some(region), Some(account)) => format!("arn:aws:ec2:{region}:{account}:{resource_type}/{}", self.id),
+            _ => format!("{resource_type}/{}", self.id),
+        };
+        Resource { kind: kind.into(), id, name: self.name.clone() }
+    }
+}
+
+/// `MetadataOptions` as EC2 reports them; absent fields stay `None` (the defaults depend on the AMI).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MetadataOptions {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http_tokens: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hop_limit: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http_endpoint: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct TrustAnchor {
+    pub arn: String,
+    pub name: String,
+    pub is_enabled: bool,
+    pub origin: Origin,
+}
+
+/// The account ID of an ARN (`arn:PARTITION:SERVICE:REGION:ACCOUNT:...`).
+pub fn account_of_arn(arn: &str) -> Option<&str> {
+    let account = arn.split(':').nth(4)?;
+    (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())).then_some(account)
+}
+
+impl AwsInventory {
+    pub fn merge(&mut self, other: AwsInventory) {
+        self.roles.extend(other.roles);
+        self.users.extend(other.users);
+        self.oidc_providers.extend(other.oidc_providers);
+        self.clusters.extend(other.clusters);
+        self.listed_cluster_names.extend(other.listed_cluster_names);
+        self.pod_identity_associations.extend(other.pod_identity_associations);
+        self.node_capacity.extend(other.node_capacity);
+        self.trust_anchors.extend(other.trust_anchors);
+    }
+
+    pub fn object_count(&self) -> usize {
+        self.roles.len()
+            + self.users.len()
+            + self.oidc_providers.len()
+            + self.clusters.len()
+            + self.pod_identity_associations.len()
+            + self.node_capacity.len()
+            + self.trust_anchors.len()
+    }
+
+    /// Whether any EKS cluster was collected (described or listed), so absence means something.
+    pub fn has_cluster_inventory(&self) -> bool {
+        !self.clusters.is_empty() || !self.listed_cluster_names.is_empty()
+    }
+
+    /// Joins records of one object read from several inputs and sorts everything, so the result
+    /// does not depend on the order inputs were given in.
+    pub fn consolidate(&mut self) {
+        super::aws_join::consolidate(self);
+    }
+}

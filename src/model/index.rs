@@ -1,0 +1,47 @@
+//! Lookups built once per scan: by ARN, by OIDC issuer, by cluster. Rules join through these
+//! instead of scanning one list per element of another.
+
+use std::collections::{HashMap, HashSet};
+
+use super::Inventory;
+use crate::policy::trust::{ASSUME_ROLE_WITH_WEB_IDENTITY, Trustee};
+
+#[derive(Clone, Debug, Default)]
+pub struct Index {
+    /// Role ARN → position in `aws.roles`.
+    pub roles_by_arn: HashMap<String, usize>,
+    /// Issuer key (lower-case, no scheme) → roles whose trust names it, in role order.
+    pub roles_by_issuer: HashMap<String, Vec<usize>>,
+    /// Issuer key → position in `aws.clusters`.
+    pub clusters_by_issuer: HashMap<String, usize>,
+    /// EKS cluster names, described or listed.
+    pub cluster_names: HashSet<String>,
+}
+
+impl Index {
+    pub fn build(inventory: &Inventory) -> Self {
+        let aws = &inventory.aws;
+        let mut index = Index::default();
+        for (i, role) in aws.roles.iter().enumerate() {
+            index.roles_by_arn.insert(role.arn.clone(), i);
+            let mut seen: Vec<String> = Vec::new();
+            for grant in role.trust.grants(ASSUME_ROLE_WITH_WEB_IDENTITY) {
+                if let Trustee::Oidc(issuer) = &grant.trustee {
+                    let key = issuer.key();
+                    if !seen.contains(&key) {
+                        index.roles_by_issuer.entry(key.clone()).or_default().push(i);
+                        seen.push(key);
+                    }
+                }
+            }
+        }
+        for (i, cluster) in aws.clusters.iter().enumerate() {
+            if let Some(issuer) = &cluster.issuer {
+                index.clusters_by_issuer.insert(issuer.key(), i);
+            }
+            index.cluster_names.insert(cluster.name.clone());
+        }
+        index.cluster_names.extend(aws.listed_cluster_names.iter().cloned());
+        index
+    }
+}

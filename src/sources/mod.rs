@@ -1,0 +1,286 @@
+//! Offline collection: reading `--from` paths, recognising each file by its content, and turning
+//! the clouds' own CLI outputs into the normalized [`Inventory`].
+//!
+//! A bad file is recorded in its [`SourceReport`] while the other inputs are still read; the caller
+//! decides the exit status. Files are parsed in parallel and merged in path order.
+
+pub mod aws;
+mod lines;
+pub mod snapshot;
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::finding::Provider;
+use crate::model::Inventory;
+pub use lines::LineIndex;
+
+/// The largest input file read, by default: well above a 100k-role account authorization dump.
+pub const DEFAULT_MAX_INPUT_BYTES: u64 = 512 * 1024 * 1024;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SourceStatus {
+    Ok,
+    /// Not recognised as any supported input (inside a directory walk: a warning, not an error).
+    Skipped,
+    /// Read in part: some objects or calls failed.
+    Partial,
+    Error,
+}
+
+/// What one source (a file, an account, a context) yielded.
+#[derive(Clone, Debug, Serialize)]
+pub struct SourceReport {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provider: Option<Provider>,
+    pub origin: String,
+    /// The recognised input kind, e.g. `aws iam get-account-authorization-details`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    pub status: SourceStatus,
+    pub objects: usize,
+    pub errors: Vec<String>,
+}
+
+impl SourceReport {
+    pub fn is_failure(&self) -> bool {
+        matches!(self.status, SourceStatus::Error | SourceStatus::Partial)
+    }
+}
+
+/// An input that could not be read, with the position where there is one.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub struct SourceError {
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub message: String,
+}
+
+impl std::fmt::Display for SourceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (self.line, self.column) {
+            (Some(l), Some(c)) => write!(f, "line {l}, column {c}: {}", self.message),
+            (Some(l), None) => write!(f, "line {l}: {}", self.message),
+            _ => f.write_str(&self.message),
+        }
+    }
+}
+
+impl SourceError {
+    pub fn new(message: impl Into<String>) -> Self {
+        Self { line: None, column: None, message: message.into() }
+    }
+
+    pub fn at_line(line: usize, message: impl Into<String>) -> Self {
+        Self { line: Some(line), column: None, message: message.into() }
+    }
+
+    pub fn from_json(e: &serde_json::Error) -> Self {
+        let message = match e.classify() {
+            serde_json::error::Category::Eof => "unexpected end of file (truncated JSON?)".to_string(),
+            _ => strip_position(&e.to_string()),
+        };
+        Self { line: Some(e.line()), column: Some(e.column()), message }
+    }
+}
+
+/// serde_json appends " at line L column C"; we print the position ourselves.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message.to_string(),
+    }
+}
+
+/// What a recogniser made of one file.
+pub enum Recognised {
+    Inventory { inventory: Inventory, kind: String, provider: Provider },
+    Unrecognised,
+}
+
+#[derive(Clone, Debug)]
+pub struct LoadOptions {
+    pub max_input_bytes: u64,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        Self { max_input_bytes: DEFAULT_MAX_INPUT_BYTES }
+    }
+}
+
+/// One file to read: its display path and whether the user named it (vs. found it in a walk).
+struct InputFile {
+    display: Arc<str>,
+    path: Option<PathBuf>,
+    is_explicit: bool,
+}
+
+/// Reads every `--from` path (`-` is standard input) into one inventory.
+pub fn load_offline(paths: &[String], options: &LoadOptions) -> (Inventory, Vec<SourceReport>) {
+    let mut files = Vec::new();
+    let mut reports = Vec::new();
+    for raw in paths {
+        if raw == "-" {
+            files.push(InputFile { display: Arc::from("-"), path: None, is_explicit: true });
+            continue;
+        }
+        let path = Path::new(raw);
+        match std::fs::metadata(path) {
+            Ok(meta) if meta.is_dir() => {
+                let before = files.len();
+                let walker = walkdir::WalkDir::new(path).follow_links(true).sort_by_file_name();
+                for entry in walker {
+                    match entry {
+                        Ok(e) if e.file_type().is_file() && !is_hidden(e.path(), path) => files.push(InputFile {
+                            display: display_path(e.path()),
+                            path: Some(e.path().to_path_buf()),
+                            is_explicit: false,
+                        }),
+                        Ok(_) => {}
+                        Err(e) => {
+                            reports.push(error_report(display_path(e.path().unwrap_or(path)).to_string(), SourceError::new(e.to_string())))
+                        }
+                    }
+                }
+                if files.len() == before {
+                    reports.push(error_report(display_path(path).to_string(), SourceError::new("directory holds no files")));
+                }
+            }
+            Ok(_) => files.push(InputFile { display: display_path(path), path: Some(path.to_path_buf()), is_explicit: true }),
+            Err(e) => reports.push(error_report(raw.clone(), SourceError::new(io_message(&e)))),
+        }
+    }
+
+    let outcomes: Vec<(Option<Inventory>, SourceReport)> = files.par_iter().map(|f| load_file(f, options)).collect();
+    let mut inventory = Inventory::default();
+    let mut recognised_any_per_dir = false;
+    for (inv, report) in outcomes {
+        if let Some(inv) = inv {
+            inventory.merge(inv);
+            recognised_any_per_dir = true;
+        }
+        reports.push(report);
+    }
+    // A path that yields nothing recognisable is an error, not an empty clean scan.
+    if !files.is_empty() && !recognised_any_per_dir && reports.iter().all(|r| r.status == SourceStatus::Skipped) {
+        for r in reports.iter_mut() {
+            r.status = SourceStatus::Error;
+            r.errors.push("not a recognised input, and nothing else was read".into());
+        }
+    }
+    (inventory, reports)
+}
+
+fn load_file(file: &InputFile, options: &LoadOptions) -> (Option<Inventory>, SourceReport) {
+    let origin = file.display.to_string();
+    let bytes = match read_input(file, options.max_input_bytes) {
+        Ok(b) => b,
+        Err(e) => return (None, error_report(origin, e)),
+    };
+    match recognise(&file.display, &bytes) {
+        Ok(Recognised::Inventory { inventory, kind, provider }) => {
+            let objects = inventory.object_count();
+            (
+                Some(inventory),
+                SourceReport { provider: Some(provider), origin, kind: Some(kind), status: SourceStatus::Ok, objects, errors: vec![] },
+            )
+        }
+        Ok(Recognised::Unrecognised) => {
+            let message = "not a recognised input (see `wiscan scan --help` for the formats read)".to_string();
+            if file.is_explicit {
+                (None, error_report(origin, SourceError::new(message)))
+            } else {
+                (
+                    None,
+                    SourceReport { provider: None, origin, kind: None, status: SourceStatus::Skipped, objects: 0, errors: vec![message] },
+                )
+            }
+        }
+        Err(e) => (None, error_report(origin, e)),
+    }
+}
+
+fn read_input(file: &InputFile, max: u64) -> Result<Vec<u8>, SourceError> {
+    let mut bytes = Vec::new();
+    match &file.path {
+        Some(path) => {
+            let f = std::fs::File::open(path).map_err(|e| SourceError::new(io_message(&e)))?;
+            let len = f.metadata().map(|m| m.len()).unwrap_or(0);
+            if len > max {
+                return Err(SourceError::new(format!(
+                    "file is {} MiB, over the {} MiB limit (raise it with --max-input-size)",
+                    len >> 20,
+                    max >> 20
+                )));
+            }
+            f.take(max + 1).read_to_end(&mut bytes).map_err(|e| SourceError::new(io_message(&e)))?;
+        }
+        None => {
+            std::io::stdin().lock().take(max + 1).read_to_end(&mut bytes).map_err(|e| SourceError::new(io_message(&e)))?;
+        }
+    }
+    if bytes.len() as u64 > max {
+        return Err(SourceError::new(format!("input is over the {} MiB limit (raise it with --max-input-size)", max >> 20)));
+    }
+    Ok(bytes)
+}
+
+/// Recognises one input by its content and parses it.
+pub fn recognise(path: &Arc<str>, bytes: &[u8]) -> Result<Recognised, SourceError> {
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(SourceError::new("file is empty"));
+    }
+    if bytes[..bytes.len().min(8192)].contains(&0) {
+        return Ok(Recognised::Unrecognised);
+    }
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let offset = e.valid_up_to();
+        let line = bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
+        SourceError::at_line(line, format!("invalid UTF-8 at byte {offset}"))
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let first = text.trim_start().as_bytes().first().copied();
+    match first {
+        Some(b'{') | Some(b'[') => {
+            if snapshot::looks_like_snapshot(text) {
+                return snapshot::read(text);
+            }
+            aws::recognise_json(path, text)
+        }
+        _ if aws::looks_like_credential_report_csv(text) => aws::recognise_credential_report_csv(path, text),
+        _ => Ok(Recognised::Unrecognised),
+    }
+}
+
+fn error_report(origin: String, error: SourceError) -> SourceReport {
+    SourceReport { provider: None, origin, kind: None, status: SourceStatus::Error, objects: 0, errors: vec![error.to_string()] }
+}
+
+fn io_message(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// Dotfiles and dot-directories inside a walked directory are not inputs (`.git`, editor files).
+fn is_hidden(path: &Path, root: &Path) -> bool {
+    path.strip_prefix(root).map(|rel| rel.components().any(|c| c.as_os_str().to_string_lossy().starts_with('.'))).unwrap_or(false)
+}
+
+/// Paths as the user would type them: relative to the working directory when inside it, `/`-separated.
+fn display_path(path: &Path) -> Arc<str> {
+    let relative = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(&cwd).ok().map(Path::to_path_buf))
+        .unwrap_or_else(|| path.to_path_buf());
+    let text = relative.to_string_lossy().replace('\\', "/");
+    Arc::from(text.strip_prefix("./").unwrap_or(&text))
+}
