@@ -1,1 +1,144 @@
-fn main() {}
+//! Scan throughput at several scales of a generated account, against bare `serde_json` parsing.
+//!
+//! `cargo bench --bench scan` generates `get-account-authorization-details` files with 1k, 10k and
+//! 100k roles (a realistic mix of good and bad trusts), then measures, each in a fresh process so
+//! peak memory is per measurement: parsing the file into `serde_json::Value`, and a full scan
+//! (read, recognise, parse trust policies, index, run every rule, render JSON). Prints a table.
+//! `WISCAN_BENCH_SCALES=1000,5000` overrides the scales.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.len() >= 4 && args[1] == "--measure" {
+        measure(&args[2], Path::new(&args[3]));
+        return;
+    }
+    let scales: Vec<usize> = std::env::var("WISCAN_BENCH_SCALES")
+        .ok()
+        .map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![1_000, 10_000, 100_000]);
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
+    std::fs::create_dir_all(&dir).expect("bench dir");
+    let exe = std::env::current_exe().expect("exe");
+    let mut table = String::from(
+        "| roles | file MB | parse (serde_json Value) | scan (full) | scan MB/s | scan / parse | findings | parse peak RSS | scan peak RSS |\n|---|---|---|---|---|---|---|---|---|\n",
+    );
+    for roles in scales {
+        let path = dir.join(format!("gaad-{roles}.json"));
+        if !path.exists() {
+            std::fs::write(&path, generate(roles)).expect("write");
+        }
+        let mb = std::fs::metadata(&path).expect("meta").len() as f64 / 1e6;
+        let run = |mode: &str| -> (f64, u64, u64) {
+            // Best of three runs for time; memory from the same runs.
+            let mut best = (f64::MAX, 0, 0);
+            for _ in 0..3 {
+                let out = Command::new(&exe).args(["--measure", mode]).arg(&path).output().expect("child");
+                let text = String::from_utf8_lossy(&out.stdout);
+                let parts: Vec<&str> = text.split_whitespace().collect();
+                let secs: f64 = parts[0].parse().expect("secs");
+                if secs < best.0 {
+                    best = (secs, parts[1].parse().expect("rss"), parts[2].parse().expect("count"));
+                }
+            }
+            best
+        };
+        let (parse_s, parse_rss, _) = run("parse");
+        let (scan_s, scan_rss, findings) = run("scan");
+        let _ = writeln!(
+            table,
+            "| {roles} | {mb:.1} | {:.0} ms | {:.0} ms | {:.0} | {:.2}x | {findings} | {} MiB | {} MiB |",
+            parse_s * 1e3,
+            scan_s * 1e3,
+            mb / scan_s,
+            scan_s / parse_s,
+            parse_rss / 1024,
+            scan_rss / 1024
+        );
+    }
+    print!("{table}");
+}
+
+/// Runs one measurement in this (fresh) process: prints seconds, peak RSS in KiB, and a count.
+fn measure(mode: &str, path: &Path) {
+    let start = Instant::now();
+    let count = match mode {
+        "parse" => {
+            let bytes = std::fs::read(path).expect("read");
+            let value: serde_json::Value = serde_json::from_slice(&bytes).expect("json");
+            value.as_object().map_or(0, |o| o.len())
+        }
+        _ => {
+            let (mut inventory, sources) = wiscan::sources::load_offline(&[path.to_string_lossy().to_string()], &Default::default());
+            assert!(sources.iter().all(|s| !s.is_failure()), "{sources:?}");
+            inventory.finish();
+            let now = "2026-12-01T00:00:00Z".parse().expect("time");
+            let outcome = wiscan::engine::run(&inventory, wiscan::rules::ALL, now, &Default::default());
+            let report = wiscan::report::Report {
+                findings: outcome.findings,
+                rules: wiscan::rules::ALL.iter().map(|r| wiscan::rules::RuleMetaSource::meta(*r)).collect(),
+                sources,
+                warnings: vec![],
+                scope: "bench".into(),
+                is_complete: true,
+            };
+            let mut sink = std::io::sink();
+            wiscan::report::json::render(&report, &mut sink).expect("render");
+            report.findings.len()
+        }
+    };
+    let secs = start.elapsed().as_secs_f64();
+    println!("{secs} {} {count}", peak_rss_kib());
+}
+
+fn peak_rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok()))
+        .unwrap_or(0)
+}
+
+/// A `get-account-authorization-details` document with `roles` roles: mostly well-scoped IRSA,
+/// plus wildcard, missing-sub, GitHub, service and cross-account trusts, as real accounts have.
+fn generate(roles: usize) -> String {
+    let issuer = |i: usize| format!("oidc.eks.us-east-1.amazonaws.com/id/{:032X}", i % 50);
+    let mut out = String::with_capacity(roles * 1600);
+    out.push_str("{\n    \"UserDetailList\": [],\n    \"GroupDetailList\": [],\n    \"RoleDetailList\": [\n");
+    for i in 0..roles {
+        let iss = issuer(i);
+        let provider = format!("arn:aws:iam::123456789012:oidc-provider/{iss}");
+        let statement = match i % 20 {
+            0 => format!(r#"{{"Effect": "Allow", "Principal": {{"Federated": "{provider}"}}, "Action": "sts:AssumeRoleWithWebIdentity", "Condition": {{"StringLike": {{"{iss}:sub": "system:serviceaccount:ns{i}:*", "{iss}:aud": "sts.amazonaws.com"}}}}}}"#),
+            1 => format!(r#"{{"Effect": "Allow", "Principal": {{"Federated": "{provider}"}}, "Action": "sts:AssumeRoleWithWebIdentity", "Condition": {{"StringEquals": {{"{iss}:aud": "sts.amazonaws.com"}}}}}}"#),
+            2 => r#"{"Effect": "Allow", "Principal": {"Federated": "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"}, "Action": "sts:AssumeRoleWithWebIdentity", "Condition": {"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}, "StringLike": {"token.actions.githubusercontent.com:sub": "repo:acme/*"}}}"#.to_string(),
+            3 => r#"{"Effect": "Allow", "Principal": {"Service": ["ec2.amazonaws.com", "lambda.amazonaws.com"]}, "Action": "sts:AssumeRole"}"#.to_string(),
+            4 => r#"{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::210987654321:root"}, "Action": "sts:AssumeRole", "Condition": {"StringEquals": {"sts:ExternalId": "partner-7731"}}}"#.to_string(),
+            _ => format!(r#"{{"Effect": "Allow", "Principal": {{"Federated": "{provider}"}}, "Action": "sts:AssumeRoleWithWebIdentity", "Condition": {{"StringEquals": {{"{iss}:sub": "system:serviceaccount:ns{}:app-{i}", "{iss}:aud": "sts.amazonaws.com"}}}}}}"#, i % 300),
+        };
+        let _ = write!(
+            out,
+            r#"        {{
+            "Path": "/",
+            "RoleName": "role-{i}",
+            "RoleId": "AROA{i:017}",
+            "Arn": "arn:aws:iam::123456789012:role/role-{i}",
+            "CreateDate": "2024-05-01T12:00:00+00:00",
+            "AssumeRolePolicyDocument": {{"Version": "2012-10-17", "Statement": [{statement}]}},
+            "InstanceProfileList": [],
+            "RolePolicyList": [{{"PolicyName": "inline", "PolicyDocument": {{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Action": ["s3:GetObject", "s3:ListBucket"], "Resource": ["arn:aws:s3:::bucket-{i}", "arn:aws:s3:::bucket-{i}/*"]}}]}}}}],
+            "AttachedManagedPolicies": [{{"PolicyName": "ReadOnlyAccess", "PolicyArn": "arn:aws:iam::aws:policy/ReadOnlyAccess"}}],
+            "Tags": [{{"Key": "team", "Value": "team-{}"}}],
+            "RoleLastUsed": {{"LastUsedDate": "2026-11-20T08:00:00+00:00", "Region": "us-east-1"}}
+        }}{}
+"#,
+            i % 40,
+            if i + 1 < roles { "," } else { "" }
+        );
+    }
+    out.push_str("    ],\n    \"Policies\": []\n}\n");
+    out
+}

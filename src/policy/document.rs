@@ -285,7 +285,9 @@ fn parse_statement(index: usize, raw: &Value) -> Result<Statement, PolicyError> 
     let effect = match get_ci(map, "Effect") {
         Some(Value::String(e)) if e.eq_ignore_ascii_case("allow") => Effect::Allow,
         Some(Value::String(e)) if e.eq_ignore_ascii_case("deny") => Effect::Deny,
-        Some(other) => return Err(err(format!("{path}.Effect"), format!("expected \"Allow\" or \"Deny\", found {other}"))),
+        Some(other) => {
+            return Err(err(format!("{path}.Effect"), format!("expected \"Allow\" or \"Deny\", found {}", type_name_or_text(other))));
+        }
         None => return Err(err(format!("{path}.Effect"), "missing")),
     };
     let principal = match (get_ci(map, "Principal"), get_ci(map, "NotPrincipal")) {
@@ -385,6 +387,14 @@ fn scalar_list(path: &str, value: &Value) -> Result<Vec<String>, PolicyError> {
 /// Element names are case-sensitive in the grammar, but the CLI and consoles accept any case; so do we.
 fn get_ci<'a>(map: &'a serde_json::Map<String, Value>, name: &str) -> Option<&'a Value> {
     map.get(name).or_else(|| map.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v))
+}
+
+/// For a string, says that it is an unknown string without echoing it (it could be anything).
+fn type_name_or_text(value: &Value) -> &'static str {
+    match value {
+        Value::String(_) => "another string",
+        other => type_name(other),
+    }
 }
 
 fn type_name(value: &Value) -> &'static str {

@@ -73,12 +73,13 @@ pub fn glob_match(pattern: &str, candidate: &str) -> bool {
     let (mut p, mut c) = (0usize, 0usize);
     let mut star: Option<(usize, usize)> = None;
     while c < candidate.len() {
-        if p < pattern.len() && (pattern[p] == '?' || pattern[p] == candidate[c]) {
-            p += 1;
-            c += 1;
-        } else if p < pattern.len() && pattern[p] == '*' {
+        // `*` is checked first: a literal `*` in the candidate must not be taken as matching it.
+        if p < pattern.len() && pattern[p] == '*' {
             star = Some((p, c));
             p += 1;
+        } else if p < pattern.len() && (pattern[p] == '?' || pattern[p] == candidate[c]) {
+            p += 1;
+            c += 1;
         } else if let Some((star_p, star_c)) = star {
             p = star_p + 1;
             c = star_c + 1;

@@ -274,8 +274,19 @@ mod tests;
 pub mod as_document {
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+    /// Condition values can hold anything a user typed; they leave memory only redacted.
     pub fn serialize<S: Serializer>(policy: &super::TrustPolicy, s: S) -> Result<S::Ok, S::Error> {
-        policy.raw.serialize(s)
+        redacted(&policy.raw).serialize(s)
+    }
+
+    fn redacted(value: &serde_json::Value) -> serde_json::Value {
+        use serde_json::Value;
+        match value {
+            Value::String(text) => Value::String(crate::redact::redact_text(text)),
+            Value::Array(items) => Value::Array(items.iter().map(redacted).collect()),
+            Value::Object(map) => Value::Object(map.iter().map(|(k, v)| (crate::redact::redact_text(k), redacted(v))).collect()),
+            other => other.clone(),
+        }
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<super::TrustPolicy, D::Error> {

@@ -395,7 +395,7 @@ impl Reader<'_> {
         let trust = TrustPolicy::from_value(&document).map_err(|e| SourceError {
             line: line.map(|l| l as usize),
             column: None,
-            message: format!("trust policy of role {}: {e}", raw.RoleName),
+            message: crate::redact::redact_text(&format!("trust policy of role {}: {e}", raw.RoleName)),
         })?;
         self.inventory.aws.roles.push(Role {
             arn: raw.Arn,

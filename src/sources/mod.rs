@@ -73,20 +73,42 @@ impl std::fmt::Display for SourceError {
 
 impl SourceError {
     pub fn new(message: impl Into<String>) -> Self {
-        Self { line: None, column: None, message: message.into() }
+        Self { line: None, column: None, message: crate::redact::redact_text(&message.into()) }
     }
 
     pub fn at_line(line: usize, message: impl Into<String>) -> Self {
-        Self { line: Some(line), column: None, message: message.into() }
+        Self { line: Some(line), column: None, message: crate::redact::redact_text(&message.into()) }
     }
 
     pub fn from_json(e: &serde_json::Error) -> Self {
         let message = match e.classify() {
             serde_json::error::Category::Eof => "unexpected end of file (truncated JSON?)".to_string(),
-            _ => strip_position(&e.to_string()),
+            _ => elide_quoted(&strip_position(&e.to_string())),
         };
         Self { line: Some(e.line()), column: Some(e.column()), message }
     }
+}
+
+/// serde quotes the offending value (`invalid type: string "..."`), which may be a secret:
+/// the message keeps its shape and loses the value.
+fn elide_quoted(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut in_quote = false;
+    for ch in message.chars() {
+        match (ch, in_quote) {
+            ('"', false) => {
+                in_quote = true;
+                out.push_str("\"…");
+            }
+            ('"', true) => {
+                in_quote = false;
+                out.push('"');
+            }
+            (_, true) => {}
+            (c, false) => out.push(c),
+        }
+    }
+    out
 }
 
 /// serde_json appends " at line L column C"; we print the position ourselves.

@@ -77,6 +77,11 @@ fn grade(grant: &TrustGrant<'_>, issuer: &Issuer) -> Option<(Reach, String, Stri
         reach = reach.min(Reach::Owner);
         owners = [owner.clone()].into();
     }
+    // A fixed `ref` or `environment` claim narrows "any ref" to one branch or one protected environment,
+    // as `repo:OWNER/REPO:ref:refs/heads/main` or `...:environment:prod` in `sub` would.
+    if reach == Reach::AnyRef && pins_ref(grant, issuer) {
+        reach = Reach::Pinned;
+    }
     let owner_list = owners.iter().cloned().collect::<Vec<_>>().join("`, `");
     let detail = match reach {
         Reach::Pinned => String::new(),
@@ -123,7 +128,15 @@ fn classify_subject(pattern: &Pattern) -> (Reach, Option<String>) {
     }
 }
 
-/// An owner or repository pinned by `repository_owner(_id)`, `repository(_id)` or `job_workflow_ref`.
+fn pins_ref(grant: &TrustGrant<'_>, issuer: &Issuer) -> bool {
+    ["ref", "environment"].iter().any(|claim| {
+        grant
+            .allowed_values(&issuer.claim_key(claim), true)
+            .is_some_and(|a| !a.patterns.is_empty() && a.patterns.iter().all(|p| !p.has_wildcard()))
+    })
+}
+
+/// An owner or repository pinned by `repository_owner(_id)` or `repository(_id)`.
 fn claim_pins(grant: &TrustGrant<'_>, issuer: &Issuer) -> (Option<String>, Option<String>) {
     let single_exact = |claim: &str| -> Option<String> {
         let allowed = grant.allowed_values(&issuer.claim_key(claim), true)?;
@@ -132,28 +145,9 @@ fn claim_pins(grant: &TrustGrant<'_>, issuer: &Issuer) -> (Option<String>, Optio
             _ => None,
         }
     };
-    let mut repo = single_exact("repository").or_else(|| single_exact("repository_id").map(|id| format!("repository {id}")));
-    if repo.is_none() {
-        // `OWNER/REPO/.github/workflows/x.yml@REF`: pinned when the literal part names the repository.
-        if let Some(allowed) = grant.allowed_values(&issuer.claim_key("job_workflow_ref"), true) {
-            let repos: BTreeSet<String> = allowed
-                .patterns
-                .iter()
-                .filter_map(|p| {
-                    let mut parts = p.literal_prefix().splitn(3, '/');
-                    match (parts.next(), parts.next(), parts.next()) {
-                        (Some(o), Some(r), Some(_)) if !o.is_empty() && !r.is_empty() => Some(format!("{o}/{r}")),
-                        _ => None,
-                    }
-                })
-                .collect();
-            if repos.len() == 1
-                && allowed.patterns.len() == allowed.patterns.iter().filter(|p| p.literal_prefix().matches('/').count() >= 2).count()
-            {
-                repo = repos.into_iter().next();
-            }
-        }
-    }
+    // `job_workflow_ref` names the (possibly reusable) workflow that runs, not the repository that
+    // calls it, so it pins neither owner nor repository.
+    let repo = single_exact("repository").or_else(|| single_exact("repository_id").map(|id| format!("repository {id}")));
     let owner = single_exact("repository_owner").or_else(|| single_exact("repository_owner_id").map(|id| format!("owner {id}")));
     (owner, repo)
 }

@@ -17,7 +17,7 @@ impl Rule for OidcAudMissing {
                         self.finding(role.resource())
                             .message(format!("role {}: tokens {} minted for any audience can assume it", role.name, issuer.short()))
                             .evidence("issuer", issuer.as_str())
-                            .evidence("missing", issuer.claim_key("aud"))
+                            .evidence("missing", format!("{}:aud", issuer.as_str()))
                             .at(&role.origin),
                     );
                     continue;

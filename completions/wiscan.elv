@@ -1,0 +1,119 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[wiscan] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'wiscan'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'wiscan'= {
+            cand --color 'When to colour output: auto = on a terminal and without NO_COLOR'
+            cand -v 'Increase logging verbosity'
+            cand --verbose 'Increase logging verbosity'
+            cand -q 'Decrease logging verbosity'
+            cand --quiet 'Decrease logging verbosity'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand scan 'Collect, run the rules and report'
+            cand collect 'Collect only, and write the normalized inventory as a snapshot'
+            cand rules 'List the rules, or explain one'
+            cand completions 'Print shell completions'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'wiscan;scan'= {
+            cand --from 'Read a file, a directory (walked recursively) or `-` (standard input); repeatable. Files are recognised by content: AWS CLI JSON outputs (iam get-account-authorization-details, list-roles, get-role, get-credential-report, list-access-keys, OIDC providers; eks describe-cluster, list-clusters, pod identity associations; ec2 describe-instances, describe-launch-template-versions; rolesanywhere list-trust-anchors), the credential report CSV, trust policy documents, wiscan snapshots'
+            cand --max-input-size 'Largest input file to read, in MiB'
+            cand --format 'Report format'
+            cand -o 'Write the report to FILE instead of standard output'
+            cand --output 'Write the report to FILE instead of standard output'
+            cand --min-severity 'Hide findings below this severity'
+            cand --fail-on 'Exit 1 when an unsuppressed finding is at or above SEVERITY [default: high; `none` never fails]'
+            cand --baseline 'Findings whose fingerprints are in FILE are suppressed and never fail the gate'
+            cand --write-baseline 'Write the fingerprints of this scan''s findings to FILE, for --baseline'
+            cand --select 'Run only these rules (ID or name); repeatable'
+            cand --ignore 'Do not run these rules (ID or name); repeatable'
+            cand --config 'Configuration file [default: wiscan.toml in the working directory, if present]'
+            cand --now 'The time key ages are measured against (RFC 3339); for reproducible reports'
+            cand --color 'When to colour output: auto = on a terminal and without NO_COLOR'
+            cand --allow-partial 'Report unreadable inputs and failed sources but do not exit 2 for them'
+            cand --sarif-include-suppressed 'SARIF: include suppressed and baselined findings, marked with `suppressions`'
+            cand -v 'Increase logging verbosity'
+            cand --verbose 'Increase logging verbosity'
+            cand -q 'Decrease logging verbosity'
+            cand --quiet 'Decrease logging verbosity'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'wiscan;collect'= {
+            cand --from 'Read a file, a directory (walked recursively) or `-` (standard input); repeatable. Files are recognised by content: AWS CLI JSON outputs (iam get-account-authorization-details, list-roles, get-role, get-credential-report, list-access-keys, OIDC providers; eks describe-cluster, list-clusters, pod identity associations; ec2 describe-instances, describe-launch-template-versions; rolesanywhere list-trust-anchors), the credential report CSV, trust policy documents, wiscan snapshots'
+            cand --max-input-size 'Largest input file to read, in MiB'
+            cand --out 'Where to write the snapshot (`-` for standard output)'
+            cand --color 'When to colour output: auto = on a terminal and without NO_COLOR'
+            cand --allow-partial 'Report unreadable inputs and failed sources but do not exit 2 for them'
+            cand -v 'Increase logging verbosity'
+            cand --verbose 'Increase logging verbosity'
+            cand -q 'Decrease logging verbosity'
+            cand --quiet 'Decrease logging verbosity'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'wiscan;rules'= {
+            cand --format 'Output format for the list'
+            cand --color 'When to colour output: auto = on a terminal and without NO_COLOR'
+            cand -v 'Increase logging verbosity'
+            cand --verbose 'Increase logging verbosity'
+            cand -q 'Decrease logging verbosity'
+            cand --quiet 'Decrease logging verbosity'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'wiscan;completions'= {
+            cand --color 'When to colour output: auto = on a terminal and without NO_COLOR'
+            cand -v 'Increase logging verbosity'
+            cand --verbose 'Increase logging verbosity'
+            cand -q 'Decrease logging verbosity'
+            cand --quiet 'Decrease logging verbosity'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'wiscan;help'= {
+            cand scan 'Collect, run the rules and report'
+            cand collect 'Collect only, and write the normalized inventory as a snapshot'
+            cand rules 'List the rules, or explain one'
+            cand completions 'Print shell completions'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'wiscan;help;scan'= {
+        }
+        &'wiscan;help;collect'= {
+        }
+        &'wiscan;help;rules'= {
+        }
+        &'wiscan;help;completions'= {
+        }
+        &'wiscan;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

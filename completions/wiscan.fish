@@ -1,0 +1,98 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_wiscan_global_optspecs
+    string join \n v/verbose q/quiet color= h/help V/version
+end
+
+function __fish_wiscan_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_wiscan_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_wiscan_using_subcommand
+    set -l cmd (__fish_wiscan_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c wiscan -n "__fish_wiscan_needs_command" -l color -d 'When to colour output: auto = on a terminal and without NO_COLOR' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c wiscan -n "__fish_wiscan_needs_command" -s v -l verbose -d 'Increase logging verbosity'
+complete -c wiscan -n "__fish_wiscan_needs_command" -s q -l quiet -d 'Decrease logging verbosity'
+complete -c wiscan -n "__fish_wiscan_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c wiscan -n "__fish_wiscan_needs_command" -s V -l version -d 'Print version'
+complete -c wiscan -n "__fish_wiscan_needs_command" -f -a "scan" -d 'Collect, run the rules and report'
+complete -c wiscan -n "__fish_wiscan_needs_command" -f -a "collect" -d 'Collect only, and write the normalized inventory as a snapshot'
+complete -c wiscan -n "__fish_wiscan_needs_command" -f -a "rules" -d 'List the rules, or explain one'
+complete -c wiscan -n "__fish_wiscan_needs_command" -f -a "completions" -d 'Print shell completions'
+complete -c wiscan -n "__fish_wiscan_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l from -d 'Read a file, a directory (walked recursively) or `-` (standard input); repeatable. Files are recognised by content: AWS CLI JSON outputs (iam get-account-authorization-details, list-roles, get-role, get-credential-report, list-access-keys, OIDC providers; eks describe-cluster, list-clusters, pod identity associations; ec2 describe-instances, describe-launch-template-versions; rolesanywhere list-trust-anchors), the credential report CSV, trust policy documents, wiscan snapshots' -r
+complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l max-input-size -d 'Largest input file to read, in MiB' -r
+complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l format -d 'Report format' -r -f -a "table\t''
+json\t''
+sarif\t''"
+complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -s o -l output -d 'Write the report to FILE instead of standard output' -r -F
+complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l min-severity -d 'Hide findings below this severity' -r -f -a "info\t''
+low\t''
+medium\t''
+high\t''
+critical\t''"
+complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l fail-on -d 'Exit 1 when an unsuppressed finding is at or above SEVERITY [default: high; `none` never fails]' -r
+complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l baseline -d 'Findings whose fingerprints are in FILE are suppressed and never fail the gate' -r -F
+complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l write-baseline -d 'Write the fingerprints of this scan\'s findings to FILE, for --baseline' -r -F
+complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l select -d 'Run only these rules (ID or name); repeatable' -r
+complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l ignore -d 'Do not run these rules (ID or name); repeatable' -r
+complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l config -d 'Configuration file [default: wiscan.toml in the working directory, if present]' -r -F
+complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l now -d 'The time key ages are measured against (RFC 3339); for reproducible reports' -r
+complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l color -d 'When to colour output: auto = on a terminal and without NO_COLOR' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l allow-partial -d 'Report unreadable inputs and failed sources but do not exit 2 for them'
+complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l sarif-include-suppressed -d 'SARIF: include suppressed and baselined findings, marked with `suppressions`'
+complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -s v -l verbose -d 'Increase logging verbosity'
+complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -s q -l quiet -d 'Decrease logging verbosity'
+complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -s h -l help -d 'Print help'
+complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -s V -l version -d 'Print version'
+complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l from -d 'Read a file, a directory (walked recursively) or `-` (standard input); repeatable. Files are recognised by content: AWS CLI JSON outputs (iam get-account-authorization-details, list-roles, get-role, get-credential-report, list-access-keys, OIDC providers; eks describe-cluster, list-clusters, pod identity associations; ec2 describe-instances, describe-launch-template-versions; rolesanywhere list-trust-anchors), the credential report CSV, trust policy documents, wiscan snapshots' -r
+complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l max-input-size -d 'Largest input file to read, in MiB' -r
+complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l out -d 'Where to write the snapshot (`-` for standard output)' -r -F
+complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l color -d 'When to colour output: auto = on a terminal and without NO_COLOR' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l allow-partial -d 'Report unreadable inputs and failed sources but do not exit 2 for them'
+complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -s v -l verbose -d 'Increase logging verbosity'
+complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -s q -l quiet -d 'Decrease logging verbosity'
+complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -s h -l help -d 'Print help'
+complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -s V -l version -d 'Print version'
+complete -c wiscan -n "__fish_wiscan_using_subcommand rules" -l format -d 'Output format for the list' -r -f -a "table\t''
+json\t''
+markdown\t''"
+complete -c wiscan -n "__fish_wiscan_using_subcommand rules" -l color -d 'When to colour output: auto = on a terminal and without NO_COLOR' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c wiscan -n "__fish_wiscan_using_subcommand rules" -s v -l verbose -d 'Increase logging verbosity'
+complete -c wiscan -n "__fish_wiscan_using_subcommand rules" -s q -l quiet -d 'Decrease logging verbosity'
+complete -c wiscan -n "__fish_wiscan_using_subcommand rules" -s h -l help -d 'Print help'
+complete -c wiscan -n "__fish_wiscan_using_subcommand rules" -s V -l version -d 'Print version'
+complete -c wiscan -n "__fish_wiscan_using_subcommand completions" -l color -d 'When to colour output: auto = on a terminal and without NO_COLOR' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c wiscan -n "__fish_wiscan_using_subcommand completions" -s v -l verbose -d 'Increase logging verbosity'
+complete -c wiscan -n "__fish_wiscan_using_subcommand completions" -s q -l quiet -d 'Decrease logging verbosity'
+complete -c wiscan -n "__fish_wiscan_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c wiscan -n "__fish_wiscan_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c wiscan -n "__fish_wiscan_using_subcommand help; and not __fish_seen_subcommand_from scan collect rules completions help" -f -a "scan" -d 'Collect, run the rules and report'
+complete -c wiscan -n "__fish_wiscan_using_subcommand help; and not __fish_seen_subcommand_from scan collect rules completions help" -f -a "collect" -d 'Collect only, and write the normalized inventory as a snapshot'
+complete -c wiscan -n "__fish_wiscan_using_subcommand help; and not __fish_seen_subcommand_from scan collect rules completions help" -f -a "rules" -d 'List the rules, or explain one'
+complete -c wiscan -n "__fish_wiscan_using_subcommand help; and not __fish_seen_subcommand_from scan collect rules completions help" -f -a "completions" -d 'Print shell completions'
+complete -c wiscan -n "__fish_wiscan_using_subcommand help; and not __fish_seen_subcommand_from scan collect rules completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
