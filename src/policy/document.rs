@@ -160,8 +160,17 @@ impl Operator {
         )
     }
 
+    /// `ArnEquals` takes wildcards like `ArnLike`: IAM documents the two as behaving the same.
     pub fn is_glob(&self) -> bool {
-        matches!(self.kind, OperatorKind::StringLike | OperatorKind::StringNotLike | OperatorKind::ArnLike | OperatorKind::ArnNotLike)
+        matches!(
+            self.kind,
+            OperatorKind::StringLike
+                | OperatorKind::StringNotLike
+                | OperatorKind::ArnLike
+                | OperatorKind::ArnNotLike
+                | OperatorKind::ArnEquals
+                | OperatorKind::ArnNotEquals
+        )
     }
 }
 
@@ -444,6 +453,7 @@ mod tests {
         assert_eq!((op.kind, op.set, op.if_exists), (OperatorKind::StringLike, Some(SetQualifier::ForAnyValue), true));
         assert!(Operator::parse("StringNotEqualsIgnoreCase").is_negated());
         assert_eq!(Operator::parse("NumericLessThan").kind, OperatorKind::Other);
+        assert!(Operator::parse("ArnEquals").is_glob(), "ArnEquals matches wildcards like ArnLike");
     }
 
     #[test]

@@ -6,6 +6,8 @@
 //! several conditions (their negation is a disjunction) is ignored, so answers err towards "may
 //! assume", which is the safe side for an auditor.
 
+use std::borrow::Cow;
+
 use super::document::{Condition, Effect, Operator, OperatorKind, PolicyDocument, PrincipalSpec, Principals, Statement};
 use super::glob::Pattern;
 use super::issuer::Issuer;
@@ -30,8 +32,9 @@ pub enum Trustee {
 pub struct TrustGrant<'a> {
     pub statement: &'a Statement,
     pub trustee: Trustee,
-    /// The Allow statement's conditions followed by negated single-condition Denies.
-    pub conditions: Vec<Condition>,
+    /// The Allow statement's conditions followed by negated single-condition Denies; borrowed
+    /// unless a Deny added one, so asking a role's grants allocates little.
+    pub conditions: Cow<'a, [Condition]>,
 }
 
 impl TrustGrant<'_> {
@@ -125,11 +128,11 @@ impl TrustPolicy {
     }
 
     /// Parses a trust policy given as an object or (URL-encoded) string.
-    pub fn from_value(value: &serde_json::Value) -> Result<Self, super::PolicyError> {
-        let document = PolicyDocument::from_value(value)?;
-        let raw = match value {
-            serde_json::Value::String(text) => super::document::decode_text(text).unwrap_or_else(|| value.clone()),
-            _ => value.clone(),
+    pub fn from_value(value: serde_json::Value) -> Result<Self, super::PolicyError> {
+        let document = PolicyDocument::from_value(&value)?;
+        let raw = match &value {
+            serde_json::Value::String(text) => super::document::decode_text(text).unwrap_or(value),
+            _ => value,
         };
         Ok(Self { document, raw })
     }
@@ -165,7 +168,7 @@ impl TrustPolicy {
                 continue;
             }
             for trustee in trustees(&statement.principal) {
-                let mut grant = TrustGrant { statement, trustee, conditions: statement.conditions.clone() };
+                let mut grant = TrustGrant { statement, trustee, conditions: Cow::Borrowed(statement.conditions.as_slice()) };
                 if self.apply_denies(&mut grant, action) {
                     grants.push(grant);
                 }
@@ -184,7 +187,7 @@ impl TrustPolicy {
                 [] => return false,
                 [single] => {
                     if let Some(negated) = negate(single) {
-                        grant.conditions.push(negated);
+                        grant.conditions.to_mut().push(negated);
                     }
                 }
                 _ => {}
@@ -291,6 +294,6 @@ pub mod as_document {
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<super::TrustPolicy, D::Error> {
         let value = serde_json::Value::deserialize(d)?;
-        super::TrustPolicy::from_value(&value).map_err(serde::de::Error::custom)
+        super::TrustPolicy::from_value(value).map_err(serde::de::Error::custom)
     }
 }

@@ -237,7 +237,10 @@ pub fn recognise_json(path: &Arc<str>, text: &str) -> Result<Recognised, SourceE
             if !item.is_object() {
                 return Ok(Recognised::Unrecognised);
             }
-            pages.push(serde_json::from_value(item).map_err(|e| SourceError::new(format!("a page of the array: {e}")))?);
+            pages.push(
+                serde_json::from_value(item)
+                    .map_err(|e| SourceError::new(format!("a page of the array: {}", super::elide_quoted(&e.to_string()))))?,
+            );
         }
     } else {
         for page in serde_json::Deserializer::from_str(text).into_iter::<Envelope>() {
@@ -392,7 +395,7 @@ impl Reader<'_> {
                 message: format!("role {} has no AssumeRolePolicyDocument", raw.Arn),
             });
         };
-        let trust = TrustPolicy::from_value(&document).map_err(|e| SourceError {
+        let trust = TrustPolicy::from_value(document).map_err(|e| SourceError {
             line: line.map(|l| l as usize),
             column: None,
             message: crate::redact::redact_text(&format!("trust policy of role {}: {e}", raw.RoleName)),
@@ -482,7 +485,7 @@ impl Reader<'_> {
     /// A trust policy saved on its own: the role is named after the file.
     fn bare_policy(&mut self, statement: Value) -> Result<(), SourceError> {
         let document = serde_json::json!({"Version": "2012-10-17", "Statement": statement});
-        let trust = TrustPolicy::from_value(&document).map_err(|e| SourceError::new(format!("policy document: {e}")))?;
+        let trust = TrustPolicy::from_value(document).map_err(|e| SourceError::new(format!("policy document: {e}")))?;
         let file_name = self.path.rsplit('/').next().unwrap_or(&self.path).to_string();
         let name = file_name.strip_suffix(".json").unwrap_or(&file_name).to_string();
         let line = self.lines.find_string("Statement");

@@ -91,7 +91,7 @@ impl SourceError {
 
 /// serde quotes the offending value (`invalid type: string "..."`), which may be a secret:
 /// the message keeps its shape and loses the value.
-fn elide_quoted(message: &str) -> String {
+pub(crate) fn elide_quoted(message: &str) -> String {
     let mut out = String::with_capacity(message.len());
     let mut in_quote = false;
     for ch in message.chars() {
