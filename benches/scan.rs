@@ -95,7 +95,12 @@ fn measure(mode: &str, path: &Path) {
             let mut sink = std::io::sink();
             wiscan::report::json::render(&report, &mut sink).expect("render");
             if std::env::var_os("WISCAN_BENCH_PHASES").is_some() {
-                eprintln!("load {loaded:.3}s, index {:.3}s, rules {:.3}s, render {:.3}s", indexed - loaded, ruled - indexed, start.elapsed().as_secs_f64() - ruled);
+                eprintln!(
+                    "load {loaded:.3}s, index {:.3}s, rules {:.3}s, render {:.3}s",
+                    indexed - loaded,
+                    ruled - indexed,
+                    start.elapsed().as_secs_f64() - ruled
+                );
             }
             let count = report.findings.len();
             std::mem::forget((inventory, report));
