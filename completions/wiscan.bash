@@ -71,7 +71,7 @@ _wiscan() {
             return 0
             ;;
         wiscan__subcmd__collect)
-            opts="-v -q -h -V --from --max-input-size --allow-partial --out --verbose --quiet --color --help --version"
+            opts="-v -q -h -V --from --max-input-size --allow-partial --cluster --k8s --kube-context --no-secrets --out --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -82,6 +82,14 @@ _wiscan() {
                     return 0
                     ;;
                 --max-input-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cluster)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kube-context)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -225,7 +233,7 @@ _wiscan() {
             return 0
             ;;
         wiscan__subcmd__scan)
-            opts="-o -v -q -h -V --from --max-input-size --allow-partial --format --output --min-severity --sarif-include-suppressed --fail-on --baseline --write-baseline --select --ignore --config --now --verbose --quiet --color --help --version"
+            opts="-o -v -q -h -V --from --max-input-size --allow-partial --cluster --k8s --kube-context --no-secrets --format --output --min-severity --sarif-include-suppressed --fail-on --baseline --write-baseline --select --ignore --config --now --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -236,6 +244,14 @@ _wiscan() {
                     return 0
                     ;;
                 --max-input-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cluster)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kube-context)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -34,8 +34,10 @@ set edit:completion:arg-completer[wiscan] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'wiscan;scan'= {
-            cand --from 'Read a file, a directory (walked recursively) or `-` (standard input); repeatable. Files are recognised by content: AWS CLI JSON outputs (iam get-account-authorization-details, list-roles, get-role, get-credential-report, list-access-keys, OIDC providers; eks describe-cluster, list-clusters, pod identity associations; ec2 describe-instances, describe-launch-template-versions; rolesanywhere list-trust-anchors), the credential report CSV, trust policy documents, wiscan snapshots'
+            cand --from 'Read a file, a directory (walked recursively) or `-` (standard input); repeatable. Files are recognised by content: AWS CLI JSON outputs (iam get-account-authorization-details, list-roles, get-role, get-credential-report, list-access-keys, OIDC providers; eks describe-cluster, list-clusters, pod identity associations; ec2 describe-instances, describe-launch-template-versions; rolesanywhere list-trust-anchors), the credential report CSV, trust policy documents; Kubernetes objects from kubectl -o json|yaml and multi-document manifests (helm template); wiscan snapshots'
             cand --max-input-size 'Largest input file to read, in MiB'
+            cand --cluster 'Kubernetes objects read from PATH (a file, or a directory and everything below it) belong to the cloud cluster NAME; repeatable. Without it, a cluster is learned from the IRSA trusts, or from the only cluster described in the scan'
+            cand --kube-context 'Kubeconfig context to collect from; repeatable, contexts are read in parallel (implies --k8s)'
             cand --format 'Report format'
             cand -o 'Write the report to FILE instead of standard output'
             cand --output 'Write the report to FILE instead of standard output'
@@ -49,6 +51,8 @@ set edit:completion:arg-completer[wiscan] = {|@words|
             cand --now 'The time key ages are measured against (RFC 3339); for reproducible reports'
             cand --color 'When to colour output: auto = on a terminal and without NO_COLOR'
             cand --allow-partial 'Report unreadable inputs and failed sources but do not exit 2 for them'
+            cand --k8s 'Collect live from Kubernetes: the current kubeconfig context, or in-cluster configuration'
+            cand --no-secrets 'Do not list Secrets, and do not read ConfigMaps'' contents'
             cand --sarif-include-suppressed 'SARIF: include suppressed and baselined findings, marked with `suppressions`'
             cand -v 'Increase logging verbosity'
             cand --verbose 'Increase logging verbosity'
@@ -60,11 +64,15 @@ set edit:completion:arg-completer[wiscan] = {|@words|
             cand --version 'Print version'
         }
         &'wiscan;collect'= {
-            cand --from 'Read a file, a directory (walked recursively) or `-` (standard input); repeatable. Files are recognised by content: AWS CLI JSON outputs (iam get-account-authorization-details, list-roles, get-role, get-credential-report, list-access-keys, OIDC providers; eks describe-cluster, list-clusters, pod identity associations; ec2 describe-instances, describe-launch-template-versions; rolesanywhere list-trust-anchors), the credential report CSV, trust policy documents, wiscan snapshots'
+            cand --from 'Read a file, a directory (walked recursively) or `-` (standard input); repeatable. Files are recognised by content: AWS CLI JSON outputs (iam get-account-authorization-details, list-roles, get-role, get-credential-report, list-access-keys, OIDC providers; eks describe-cluster, list-clusters, pod identity associations; ec2 describe-instances, describe-launch-template-versions; rolesanywhere list-trust-anchors), the credential report CSV, trust policy documents; Kubernetes objects from kubectl -o json|yaml and multi-document manifests (helm template); wiscan snapshots'
             cand --max-input-size 'Largest input file to read, in MiB'
+            cand --cluster 'Kubernetes objects read from PATH (a file, or a directory and everything below it) belong to the cloud cluster NAME; repeatable. Without it, a cluster is learned from the IRSA trusts, or from the only cluster described in the scan'
+            cand --kube-context 'Kubeconfig context to collect from; repeatable, contexts are read in parallel (implies --k8s)'
             cand --out 'Where to write the snapshot (`-` for standard output)'
             cand --color 'When to colour output: auto = on a terminal and without NO_COLOR'
             cand --allow-partial 'Report unreadable inputs and failed sources but do not exit 2 for them'
+            cand --k8s 'Collect live from Kubernetes: the current kubeconfig context, or in-cluster configuration'
+            cand --no-secrets 'Do not list Secrets, and do not read ConfigMaps'' contents'
             cand -v 'Increase logging verbosity'
             cand --verbose 'Increase logging verbosity'
             cand -q 'Decrease logging verbosity'

@@ -36,8 +36,10 @@ complete -c wiscan -n "__fish_wiscan_needs_command" -f -a "collect" -d 'Collect 
 complete -c wiscan -n "__fish_wiscan_needs_command" -f -a "rules" -d 'List the rules, or explain one'
 complete -c wiscan -n "__fish_wiscan_needs_command" -f -a "completions" -d 'Print shell completions'
 complete -c wiscan -n "__fish_wiscan_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l from -d 'Read a file, a directory (walked recursively) or `-` (standard input); repeatable. Files are recognised by content: AWS CLI JSON outputs (iam get-account-authorization-details, list-roles, get-role, get-credential-report, list-access-keys, OIDC providers; eks describe-cluster, list-clusters, pod identity associations; ec2 describe-instances, describe-launch-template-versions; rolesanywhere list-trust-anchors), the credential report CSV, trust policy documents, wiscan snapshots' -r
+complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l from -d 'Read a file, a directory (walked recursively) or `-` (standard input); repeatable. Files are recognised by content: AWS CLI JSON outputs (iam get-account-authorization-details, list-roles, get-role, get-credential-report, list-access-keys, OIDC providers; eks describe-cluster, list-clusters, pod identity associations; ec2 describe-instances, describe-launch-template-versions; rolesanywhere list-trust-anchors), the credential report CSV, trust policy documents; Kubernetes objects from kubectl -o json|yaml and multi-document manifests (helm template); wiscan snapshots' -r
 complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l max-input-size -d 'Largest input file to read, in MiB' -r
+complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l cluster -d 'Kubernetes objects read from PATH (a file, or a directory and everything below it) belong to the cloud cluster NAME; repeatable. Without it, a cluster is learned from the IRSA trusts, or from the only cluster described in the scan' -r
+complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l kube-context -d 'Kubeconfig context to collect from; repeatable, contexts are read in parallel (implies --k8s)' -r
 complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l format -d 'Report format' -r -f -a "table\t''
 json\t''
 sarif\t''"
@@ -58,18 +60,24 @@ complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l color -d 'When to
 always\t''
 never\t''"
 complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l allow-partial -d 'Report unreadable inputs and failed sources but do not exit 2 for them'
+complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l k8s -d 'Collect live from Kubernetes: the current kubeconfig context, or in-cluster configuration'
+complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l no-secrets -d 'Do not list Secrets, and do not read ConfigMaps\' contents'
 complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l sarif-include-suppressed -d 'SARIF: include suppressed and baselined findings, marked with `suppressions`'
 complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -s v -l verbose -d 'Increase logging verbosity'
 complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -s q -l quiet -d 'Decrease logging verbosity'
 complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -s h -l help -d 'Print help'
 complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -s V -l version -d 'Print version'
-complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l from -d 'Read a file, a directory (walked recursively) or `-` (standard input); repeatable. Files are recognised by content: AWS CLI JSON outputs (iam get-account-authorization-details, list-roles, get-role, get-credential-report, list-access-keys, OIDC providers; eks describe-cluster, list-clusters, pod identity associations; ec2 describe-instances, describe-launch-template-versions; rolesanywhere list-trust-anchors), the credential report CSV, trust policy documents, wiscan snapshots' -r
+complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l from -d 'Read a file, a directory (walked recursively) or `-` (standard input); repeatable. Files are recognised by content: AWS CLI JSON outputs (iam get-account-authorization-details, list-roles, get-role, get-credential-report, list-access-keys, OIDC providers; eks describe-cluster, list-clusters, pod identity associations; ec2 describe-instances, describe-launch-template-versions; rolesanywhere list-trust-anchors), the credential report CSV, trust policy documents; Kubernetes objects from kubectl -o json|yaml and multi-document manifests (helm template); wiscan snapshots' -r
 complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l max-input-size -d 'Largest input file to read, in MiB' -r
+complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l cluster -d 'Kubernetes objects read from PATH (a file, or a directory and everything below it) belong to the cloud cluster NAME; repeatable. Without it, a cluster is learned from the IRSA trusts, or from the only cluster described in the scan' -r
+complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l kube-context -d 'Kubeconfig context to collect from; repeatable, contexts are read in parallel (implies --k8s)' -r
 complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l out -d 'Where to write the snapshot (`-` for standard output)' -r -F
 complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l color -d 'When to colour output: auto = on a terminal and without NO_COLOR' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l allow-partial -d 'Report unreadable inputs and failed sources but do not exit 2 for them'
+complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l k8s -d 'Collect live from Kubernetes: the current kubeconfig context, or in-cluster configuration'
+complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l no-secrets -d 'Do not list Secrets, and do not read ConfigMaps\' contents'
 complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -s v -l verbose -d 'Increase logging verbosity'
 complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -s q -l quiet -d 'Decrease logging verbosity'
 complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -s h -l help -d 'Print help'

@@ -51,10 +51,20 @@ pub fn run(cli: Cli, terminal: Terminal) -> Result<Status> {
     }
 }
 
-fn load(input: &InputArgs) -> (Inventory, Vec<SourceReport>) {
+fn load(input: &InputArgs) -> Result<(Inventory, Vec<SourceReport>)> {
+    let live = input.live_options();
+    if input.from.is_empty() && live.is_empty() {
+        bail!("nothing to read: give --from PATH and/or a live source (--k8s, --kube-context)");
+    }
     let options = LoadOptions { max_input_bytes: input.max_input_size.saturating_mul(1024 * 1024) };
-    let (mut inventory, reports) = sources::load_offline(&input.from, &options);
-    inventory.finish();
+    let (mut inventory, mut reports) =
+        if input.from.is_empty() { Default::default() } else { sources::load_offline(&input.from, &options) };
+    if !live.is_empty() {
+        let (live_inventory, live_reports) = sources::live::collect(&live);
+        inventory.merge(live_inventory);
+        reports.extend(live_reports);
+    }
+    inventory.finish(&input.clusters);
     for r in &reports {
         match r.status {
             sources::SourceStatus::Error | sources::SourceStatus::Partial => error!("{}: {}", r.origin, r.errors.join("; ")),
@@ -62,7 +72,7 @@ fn load(input: &InputArgs) -> (Inventory, Vec<SourceReport>) {
             sources::SourceStatus::Ok => info!("{}: {} ({} objects)", r.origin, r.kind.as_deref().unwrap_or("?"), r.objects),
         }
     }
-    (inventory, reports)
+    Ok((inventory, reports))
 }
 
 fn scan(args: ScanArgs, color: bool) -> Result<Status> {
@@ -76,7 +86,7 @@ fn scan(args: ScanArgs, color: bool) -> Result<Status> {
         None => HashSet::new(),
     };
 
-    let (inventory, sources) = load(&args.input);
+    let (inventory, sources) = load(&args.input)?;
     let now = args.now.unwrap_or_else(jiff::Timestamp::now);
     let triage = Triage {
         severity_overrides: config.severity_overrides.clone(),
@@ -126,7 +136,7 @@ fn scan(args: ScanArgs, color: bool) -> Result<Status> {
 }
 
 fn collect(args: CollectArgs) -> Result<Status> {
-    let (inventory, sources) = load(&args.input);
+    let (inventory, sources) = load(&args.input)?;
     let out_path = (args.out.as_os_str() != "-").then_some(args.out.as_path());
     write_output(out_path, |out| sources::snapshot::write(&inventory, out))?;
     let failed = sources.iter().any(SourceReport::is_failure);

@@ -61,8 +61,9 @@ pub struct InputArgs {
     /// Files are recognised by content: AWS CLI JSON outputs (iam get-account-authorization-details,
     /// list-roles, get-role, get-credential-report, list-access-keys, OIDC providers; eks describe-cluster,
     /// list-clusters, pod identity associations; ec2 describe-instances, describe-launch-template-versions;
-    /// rolesanywhere list-trust-anchors), the credential report CSV, trust policy documents, wiscan snapshots
-    #[arg(long = "from", value_name = "PATH", required = true)]
+    /// rolesanywhere list-trust-anchors), the credential report CSV, trust policy documents; Kubernetes
+    /// objects from kubectl -o json|yaml and multi-document manifests (helm template); wiscan snapshots
+    #[arg(long = "from", value_name = "PATH")]
     pub from: Vec<String>,
 
     /// Largest input file to read, in MiB
@@ -72,6 +73,32 @@ pub struct InputArgs {
     /// Report unreadable inputs and failed sources but do not exit 2 for them
     #[arg(long)]
     pub allow_partial: bool,
+
+    /// Kubernetes objects read from PATH (a file, or a directory and everything below it) belong to
+    /// the cloud cluster NAME; repeatable. Without it, a cluster is learned from the IRSA trusts, or
+    /// from the only cluster described in the scan
+    #[arg(long = "cluster", value_name = "NAME=PATH")]
+    pub clusters: Vec<crate::model::ClusterLink>,
+
+    /// Collect live from Kubernetes: the current kubeconfig context, or in-cluster configuration
+    #[arg(long, help_heading = "Live sources")]
+    pub k8s: bool,
+
+    /// Kubeconfig context to collect from; repeatable, contexts are read in parallel (implies --k8s)
+    #[arg(long = "kube-context", value_name = "CONTEXT", help_heading = "Live sources")]
+    pub kube_contexts: Vec<String>,
+
+    /// Do not list Secrets, and do not read ConfigMaps' contents
+    #[arg(long, help_heading = "Live sources")]
+    pub no_secrets: bool,
+}
+
+impl InputArgs {
+    pub fn live_options(&self) -> crate::sources::live::LiveOptions {
+        let k8s = (self.k8s || !self.kube_contexts.is_empty())
+            .then(|| crate::sources::live::k8s::K8sOptions { contexts: self.kube_contexts.clone(), skip_secrets: self.no_secrets });
+        crate::sources::live::LiveOptions { k8s }
+    }
 }
 
 #[derive(Debug, Args)]

@@ -16,6 +16,12 @@ pub struct Index {
     pub clusters_by_issuer: HashMap<String, usize>,
     /// EKS cluster names, described or listed.
     pub cluster_names: HashSet<String>,
+    /// (cluster input, namespace, name) → position in `k8s.service_accounts`.
+    pub service_accounts: HashMap<(String, String, String), usize>,
+    /// (cluster input, namespace, name) → position in `k8s.config_objects` for Secrets.
+    pub secrets: HashMap<(String, String, String), usize>,
+    /// (cluster input, namespace, `Kind/name`) of every workload, to tell controlled Pods from orphans.
+    pub workload_keys: HashSet<(String, String, String)>,
 }
 
 impl Index {
@@ -42,6 +48,16 @@ impl Index {
             index.cluster_names.insert(cluster.name.clone());
         }
         index.cluster_names.extend(aws.listed_cluster_names.iter().cloned());
+        let k8s = &inventory.k8s;
+        for (i, sa) in k8s.service_accounts.iter().enumerate() {
+            index.service_accounts.insert((sa.cluster.input.clone(), sa.namespace.clone(), sa.name.clone()), i);
+        }
+        for (i, o) in k8s.config_objects.iter().enumerate().filter(|(_, o)| o.kind == "Secret") {
+            index.secrets.insert((o.cluster.input.clone(), o.namespace.clone(), o.name.clone()), i);
+        }
+        for w in &k8s.workloads {
+            index.workload_keys.insert((w.cluster.input.clone(), w.namespace.clone(), format!("{}/{}", w.kind, w.name)));
+        }
         index
     }
 }

@@ -5,7 +5,10 @@
 
 pub mod aws;
 mod aws_join;
+pub mod exposure;
 pub mod index;
+pub mod k8s;
+mod link;
 
 use std::sync::Arc;
 
@@ -13,6 +16,8 @@ use serde::{Deserialize, Serialize};
 
 pub use aws::AwsInventory;
 pub use index::Index;
+pub use k8s::K8sInventory;
+pub use link::ClusterLink;
 
 /// Where an object was read.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,7 +42,10 @@ impl Origin {
 /// Everything collected in one scan, all providers.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Inventory {
+    #[serde(default)]
     pub aws: AwsInventory,
+    #[serde(default)]
+    pub k8s: K8sInventory,
     #[serde(skip)]
     pub index: Index,
 }
@@ -46,16 +54,40 @@ impl Inventory {
     /// Adds another inventory's objects (another file, account or snapshot).
     pub fn merge(&mut self, other: Inventory) {
         self.aws.merge(other.aws);
+        self.k8s.merge(other.k8s);
     }
 
     /// Joins records that describe the same object from several inputs, sorts, and builds the indexes.
     /// Call once, after the last merge and before the rules run.
-    pub fn finish(&mut self) {
+    /// `links`: clusters the user named (`--cluster NAME=PATH`); others are learned where possible.
+    pub fn finish(&mut self, links: &[ClusterLink]) {
         self.aws.consolidate();
+        self.k8s.consolidate();
+        self.index = Index::build(self);
+        link::link_clusters(self, links);
+        self.k8s.consolidate();
         self.index = Index::build(self);
     }
 
     pub fn object_count(&self) -> usize {
-        self.aws.object_count()
+        self.aws.object_count() + self.k8s.object_count()
+    }
+}
+
+impl Inventory {
+    /// Workloads to report on: a Pod or ReplicaSet whose controlling owner is also in the inventory
+    /// is reported through that owner, once.
+    pub fn workloads_by_controller(&self) -> impl Iterator<Item = &k8s::Workload> {
+        self.k8s.workloads.iter().filter(|w| match &w.owner {
+            None => true,
+            Some(owner) => {
+                let present = |key: String| self.index.workload_keys.contains(&(w.cluster.input.clone(), w.namespace.clone(), key));
+                // A Deployment's ReplicaSet is `NAME-HASH`: its Pods belong to the Deployment even when
+                // the ReplicaSet itself was not collected.
+                let deployment =
+                    owner.strip_prefix("ReplicaSet/").and_then(|rs| rs.rsplit_once('-')).map(|(d, _)| format!("Deployment/{d}"));
+                !(present(owner.clone()) || deployment.is_some_and(present))
+            }
+        })
     }
 }

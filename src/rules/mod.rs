@@ -3,6 +3,7 @@
 //! module questions, never files, APIs or config.
 
 pub mod aws;
+pub mod k8s;
 pub mod meta;
 
 use jiff::Timestamp;
@@ -92,6 +93,14 @@ pub static ALL: &[&dyn Rule] = &[
     &aws::static_access_key::StaticAccessKey,
     &aws::node_imds_reachable::NodeImdsReachable,
     &aws::oidc_provider_stale::OidcProviderStale,
+    &k8s::pod_host_network::PodHostNetwork,
+    &k8s::imds_egress_open::ImdsEgressOpen,
+    &k8s::static_aws_key_in_cluster::StaticAwsKeyInCluster,
+    &k8s::static_gcp_key_in_cluster::StaticGcpKeyInCluster,
+    &k8s::static_azure_secret_in_cluster::StaticAzureSecretInCluster,
+    &k8s::azure_wi_label_missing::AzureWiLabelMissing,
+    &k8s::default_sa_cloud_identity::DefaultSaCloudIdentity,
+    &k8s::static_creds_in_federated_workload::StaticCredsInFederatedWorkload,
 ];
 
 /// Looks a rule up by ID (case-insensitive) or name.

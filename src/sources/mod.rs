@@ -5,8 +5,12 @@
 //! decides the exit status. Files are parsed in parallel and merged in path order.
 
 pub mod aws;
+pub mod credentials;
+pub mod k8s;
 mod lines;
+pub mod live;
 pub mod snapshot;
+pub mod yaml;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -141,6 +145,8 @@ struct InputFile {
     display: Arc<str>,
     path: Option<PathBuf>,
     is_explicit: bool,
+    /// Kubernetes objects of one input are one cluster: the file named, or the directory holding it.
+    cluster_input: Arc<str>,
 }
 
 /// Reads every `--from` path (`-` is standard input) into one inventory.
@@ -149,7 +155,7 @@ pub fn load_offline(paths: &[String], options: &LoadOptions) -> (Inventory, Vec<
     let mut reports = Vec::new();
     for raw in paths {
         if raw == "-" {
-            files.push(InputFile { display: Arc::from("-"), path: None, is_explicit: true });
+            files.push(InputFile { display: Arc::from("-"), path: None, is_explicit: true, cluster_input: Arc::from("-") });
             continue;
         }
         let path = Path::new(raw);
@@ -163,6 +169,7 @@ pub fn load_offline(paths: &[String], options: &LoadOptions) -> (Inventory, Vec<
                             display: display_path(e.path()),
                             path: Some(e.path().to_path_buf()),
                             is_explicit: false,
+                            cluster_input: display_path(e.path().parent().unwrap_or(path)),
                         }),
                         Ok(_) => {}
                         Err(e) => {
@@ -174,7 +181,12 @@ pub fn load_offline(paths: &[String], options: &LoadOptions) -> (Inventory, Vec<
                     reports.push(error_report(display_path(path).to_string(), SourceError::new("directory holds no files")));
                 }
             }
-            Ok(_) => files.push(InputFile { display: display_path(path), path: Some(path.to_path_buf()), is_explicit: true }),
+            Ok(_) => files.push(InputFile {
+                display: display_path(path),
+                path: Some(path.to_path_buf()),
+                is_explicit: true,
+                cluster_input: display_path(path),
+            }),
             Err(e) => reports.push(error_report(raw.clone(), SourceError::new(io_message(&e)))),
         }
     }
@@ -205,7 +217,7 @@ fn load_file(file: &InputFile, options: &LoadOptions) -> (Option<Inventory>, Sou
         Ok(b) => b,
         Err(e) => return (None, error_report(origin, e)),
     };
-    match recognise(&file.display, &bytes) {
+    match recognise(&file.display, &file.cluster_input, &bytes) {
         Ok(Recognised::Inventory { inventory, kind, provider }) => {
             let objects = inventory.object_count();
             (
@@ -253,8 +265,9 @@ fn read_input(file: &InputFile, max: u64) -> Result<Vec<u8>, SourceError> {
     Ok(bytes)
 }
 
-/// Recognises one input by its content and parses it.
-pub fn recognise(path: &Arc<str>, bytes: &[u8]) -> Result<Recognised, SourceError> {
+/// Recognises one input by its content and parses it. `cluster_input` names the cluster that
+/// Kubernetes objects in it belong to.
+pub fn recognise(path: &Arc<str>, cluster_input: &str, bytes: &[u8]) -> Result<Recognised, SourceError> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(SourceError::new("file is empty"));
     }
@@ -268,15 +281,31 @@ pub fn recognise(path: &Arc<str>, bytes: &[u8]) -> Result<Recognised, SourceErro
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let first = text.trim_start().as_bytes().first().copied();
+    let head = &text.as_bytes()[..text.len().min(4096)];
     match first {
         Some(b'{') | Some(b'[') => {
             if snapshot::looks_like_snapshot(text) {
                 return snapshot::read(text);
             }
-            aws::recognise_json(path, text)
+            // kubectl output names its apiVersion early; try Kubernetes first then, to parse once.
+            if memchr::memmem::find(head, b"\"apiVersion\"").is_some() {
+                if let Recognised::Inventory { inventory, kind, provider } = k8s::read(path, cluster_input, k8s::objects_from_json(text)?)?
+                {
+                    return Ok(Recognised::Inventory { inventory, kind, provider });
+                }
+            }
+            match aws::recognise_json(path, text)? {
+                Recognised::Unrecognised => k8s::read(path, cluster_input, k8s::objects_from_json(text)?),
+                found => Ok(found),
+            }
         }
         _ if aws::looks_like_credential_report_csv(text) => aws::recognise_credential_report_csv(path, text),
-        _ => Ok(Recognised::Unrecognised),
+        _ => match yaml::read_objects(text) {
+            Ok(objects) => k8s::read(path, cluster_input, objects.into_iter().map(|o| (o.value, Some(o.line))).collect()),
+            // Broken YAML that meant to be Kubernetes is an error; anything else is not ours.
+            Err(e) if memchr::memmem::find(head, b"apiVersion:").is_some() || memchr::memmem::find(head, b"kind:").is_some() => Err(e),
+            Err(_) => Ok(Recognised::Unrecognised),
+        },
     }
 }
 

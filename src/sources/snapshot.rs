@@ -44,7 +44,9 @@ pub fn read(text: &str) -> Result<Recognised, SourceError> {
         )));
     }
     let snapshot: Snapshot = serde_json::from_str(text).map_err(|e| SourceError::from_json(&e))?;
-    Ok(Recognised::Inventory { inventory: snapshot.inventory, kind: "wiscan snapshot".into(), provider: Provider::Aws })
+    let provider =
+        if snapshot.inventory.aws.object_count() == 0 && snapshot.inventory.k8s.object_count() > 0 { Provider::K8s } else { Provider::Aws };
+    Ok(Recognised::Inventory { inventory: snapshot.inventory, kind: "wiscan snapshot".into(), provider })
 }
 
 pub fn write(inventory: &Inventory, out: &mut dyn std::io::Write) -> std::io::Result<()> {

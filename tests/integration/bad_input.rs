@@ -4,7 +4,7 @@
 use crate::common::run;
 
 /// Each kind of bad input, with words its error must contain.
-const BAD: [(&str, &str); 9] = [
+const BAD: [(&str, &str); 11] = [
     ("malformed.json", "line 7, column 9"),
     ("truncated.json", "unexpected end of file"),
     ("wrong-kind.json", "not a recognised input"),
@@ -14,6 +14,8 @@ const BAD: [(&str, &str); 9] = [
     ("policy-bad-types.json", "Statement: expected an object or array, found a number"),
     ("policy-bad-condition.json", "Condition.StringLike: expected an object of keys"),
     ("not-json.txt", "not a recognised input"),
+    ("malformed.yaml", "line 33, column 8"),
+    ("yaml-wrong-kind.yaml", "not a recognised input"),
 ];
 
 #[test]

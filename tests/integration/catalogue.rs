@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use wiscan::rules::{ALL, RuleMetaSource as _};
+use wiscan::rules::{ALL, RuleMetaSource};
 
 use crate::common::repo;
 

@@ -99,6 +99,8 @@ fn json_report_contract_and_determinism() {
         "fixtures/demo/aws/iam",
         "--from",
         "fixtures/demo/aws/rolesanywhere",
+        "--from",
+        "fixtures/demo/k8s",
         "--format",
         "json",
     ]);
@@ -116,6 +118,10 @@ fn json_report_contract_and_determinism() {
     let by: u64 = ra["summary"]["by_severity"].as_object().expect("by").values().map(|v| v.as_u64().expect("n")).sum();
     assert_eq!(total, by);
     assert!(
-        ra["sources"].as_array().expect("sources").iter().all(|s| s["provider"] == "aws" && s["status"] == "ok" && s["objects"].is_u64())
+        ra["sources"]
+            .as_array()
+            .expect("sources")
+            .iter()
+            .all(|s| (s["provider"] == "aws" || s["provider"] == "k8s") && s["status"] == "ok" && s["objects"].is_u64())
     );
 }

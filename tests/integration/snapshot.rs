@@ -26,6 +26,8 @@ fn snapshot_round_trip_gives_the_same_findings() {
             "fixtures/demo/aws/ec2",
             "--from",
             "fixtures/demo/aws/rolesanywhere",
+            "--from",
+            "fixtures/demo/k8s",
             "--out",
             &rest.to_string_lossy()
         ])

@@ -1,0 +1,319 @@
+//! Kubernetes objects as the rules need them: ServiceAccounts and their cloud identity annotations,
+//! workloads (Pods and pod templates), namespaces, network policies, and the static credentials
+//! found in Secrets, ConfigMaps and literal env values (metadata only: never a value).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::Origin;
+use crate::finding::Resource;
+
+pub const IRSA_ANNOTATION: &str = "eks.amazonaws.com/role-arn";
+pub const GKE_ANNOTATION: &str = "iam.gke.io/gcp-service-account";
+pub const AZURE_CLIENT_ID_ANNOTATION: &str = "azure.workload.identity/client-id";
+pub const AZURE_USE_LABEL: &str = "azure.workload.identity/use";
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct K8sInventory {
+    #[serde(default)]
+    pub namespaces: Vec<Namespace>,
+    #[serde(default)]
+    pub service_accounts: Vec<ServiceAccount>,
+    #[serde(default)]
+    pub workloads: Vec<Workload>,
+    #[serde(default)]
+    pub network_policies: Vec<NetworkPolicy>,
+    /// Secrets and ConfigMaps: their names, and the static credentials found in them.
+    #[serde(default)]
+    pub config_objects: Vec<ConfigObject>,
+}
+
+/// Which cluster an object belongs to: the input it came from, and the cloud cluster it was linked to.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct ClusterRef {
+    /// The directory, file or context the objects were read from: one input, one cluster.
+    pub input: String,
+    /// The linked cluster's name (`--cluster`, learned from trusts, or the only cluster described).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+impl ClusterRef {
+    pub fn display(&self) -> &str {
+        self.name.as_deref().unwrap_or(&self.input)
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Namespace {
+    pub cluster: ClusterRef,
+    pub name: String,
+    pub origin: Origin,
+}
+
+/// The cloud identities a ServiceAccount's annotations name.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CloudIdentity {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aws_role_arn: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gcp_service_account: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub azure_client_id: Option<String>,
+}
+
+impl CloudIdentity {
+    pub fn is_federated(&self) -> bool {
+        self.aws_role_arn.is_some() || self.gcp_service_account.is_some() || self.azure_client_id.is_some()
+    }
+
+    /// `(annotation, value)` pairs, for evidence.
+    pub fn annotations(&self) -> Vec<(&'static str, &str)> {
+        let mut out = Vec::new();
+        if let Some(v) = &self.aws_role_arn {
+            out.push((IRSA_ANNOTATION, v.as_str()));
+        }
+        if let Some(v) = &self.gcp_service_account {
+            out.push((GKE_ANNOTATION, v.as_str()));
+        }
+        if let Some(v) = &self.azure_client_id {
+            out.push((AZURE_CLIENT_ID_ANNOTATION, v.as_str()));
+        }
+        out
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ServiceAccount {
+    pub cluster: ClusterRef,
+    pub namespace: String,
+    pub name: String,
+    pub identity: CloudIdentity,
+    pub origin: Origin,
+}
+
+impl ServiceAccount {
+    pub fn resource(&self) -> Resource {
+        object_resource("ServiceAccount", &self.namespace, &self.name)
+    }
+}
+
+/// A Pod, or the pod template of a controller.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Workload {
+    pub cluster: ClusterRef,
+    pub namespace: String,
+    pub kind: String,
+    pub name: String,
+    pub service_account: String,
+    #[serde(default)]
+    pub host_network: bool,
+    /// Labels of the pods it runs (the template's, for controllers).
+    #[serde(default)]
+    pub pod_labels: BTreeMap<String, String>,
+    #[serde(default)]
+    pub containers: Vec<Container>,
+    /// Volume name → Secret name, for volumes backed by Secrets.
+    #[serde(default)]
+    pub secret_volumes: BTreeMap<String, String>,
+    /// `Kind/name` of a controlling owner, for Pods and ReplicaSets created by controllers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    pub origin: Origin,
+}
+
+impl Workload {
+    pub fn resource(&self) -> Resource {
+        object_resource(&self.kind, &self.namespace, &self.name)
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Container {
+    pub name: String,
+    #[serde(default)]
+    pub env: Vec<EnvVar>,
+    /// Secrets whose keys all become env variables (`envFrom.secretRef`).
+    #[serde(default)]
+    pub env_from_secrets: Vec<String>,
+    /// Volume name → mount path.
+    #[serde(default)]
+    pub mounts: BTreeMap<String, String>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct EnvVar {
+    pub name: String,
+    pub source: EnvSource,
+}
+
+/// Where an env variable's value comes from; literal values are kept only as what was found in them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum EnvSource {
+    Literal {
+        #[serde(default)]
+        is_empty: bool,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        credentials: Vec<StaticCredential>,
+        /// The value, kept only for settings that are file paths (`GOOGLE_APPLICATION_CREDENTIALS`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        file_path: Option<String>,
+    },
+    SecretKey {
+        secret: String,
+        key: String,
+    },
+    Other,
+}
+
+/// A static credential found in cluster data. Holds only what identifies it, redacted.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum StaticCredential {
+    AwsAccessKey {
+        /// `AKIA…WXYZ`.
+        key_id: String,
+        /// A 40-character secret access key sits in the same value or object.
+        has_secret_key: bool,
+    },
+    GcpServiceAccountKey {
+        client_email: String,
+        /// Redacted.
+        private_key_id: String,
+    },
+    AzureClientSecret {
+        /// The setting that holds it (`AZURE_CLIENT_SECRET`, `aadClientSecret`, ...).
+        setting: String,
+    },
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ConfigObject {
+    pub cluster: ClusterRef,
+    pub namespace: String,
+    /// `Secret` or `ConfigMap`.
+    pub kind: String,
+    pub name: String,
+    /// `data.KEY` (or `stringData.KEY`) → credentials found there.
+    #[serde(default)]
+    pub credentials: Vec<(String, StaticCredential)>,
+    pub origin: Origin,
+}
+
+impl ConfigObject {
+    pub fn resource(&self) -> Resource {
+        object_resource(&self.kind, &self.namespace, &self.name)
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct NetworkPolicy {
+    pub cluster: ClusterRef,
+    pub namespace: String,
+    pub name: String,
+    pub pod_selector: LabelSelector,
+    /// Selected pods' egress is restricted to what the rules allow.
+    pub restricts_egress: bool,
+    /// Whether some egress rule allows 169.254.169.254.
+    pub allows_imds: bool,
+    pub origin: Origin,
+}
+
+/// A label selector: `matchLabels` and `matchExpressions`, ANDed.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LabelSelector {
+    #[serde(default)]
+    pub match_labels: BTreeMap<String, String>,
+    #[serde(default)]
+    pub match_expressions: Vec<LabelExpression>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LabelExpression {
+    pub key: String,
+    pub operator: String,
+    #[serde(default)]
+    pub values: Vec<String>,
+}
+
+impl LabelSelector {
+    pub fn matches(&self, labels: &BTreeMap<String, String>) -> bool {
+        self.match_labels.iter().all(|(k, v)| labels.get(k) == Some(v))
+            && self.match_expressions.iter().all(|e| {
+                let value = labels.get(&e.key);
+                match e.operator.as_str() {
+                    "In" => value.is_some_and(|v| e.values.contains(v)),
+                    "NotIn" => value.is_none_or(|v| !e.values.contains(v)),
+                    "Exists" => value.is_some(),
+                    "DoesNotExist" => value.is_none(),
+                    // An unknown operator selects nothing, as the API server would refuse it.
+                    _ => false,
+                }
+            })
+    }
+}
+
+pub fn object_resource(kind: &str, namespace: &str, name: &str) -> Resource {
+    Resource { kind: format!("k8s:{}", kind.to_ascii_lowercase()), id: format!("{namespace}/{kind}/{name}"), name: name.to_string() }
+}
+
+impl K8sInventory {
+    pub fn merge(&mut self, other: K8sInventory) {
+        self.namespaces.extend(other.namespaces);
+        self.service_accounts.extend(other.service_accounts);
+        self.workloads.extend(other.workloads);
+        self.network_policies.extend(other.network_policies);
+        self.config_objects.extend(other.config_objects);
+    }
+
+    pub fn object_count(&self) -> usize {
+        self.namespaces.len() + self.service_accounts.len() + self.workloads.len() + self.network_policies.len() + self.config_objects.len()
+    }
+
+    /// Sorts every list so results do not depend on input order; drops exact duplicates.
+    pub fn consolidate(&mut self) {
+        let key = |c: &ClusterRef, ns: &str, kind: &str, name: &str| (c.clone(), ns.to_string(), kind.to_string(), name.to_string());
+        self.namespaces.sort_by_key(|n| key(&n.cluster, "", "Namespace", &n.name));
+        self.namespaces.dedup_by(|a, b| a.cluster == b.cluster && a.name == b.name);
+        self.service_accounts.sort_by_key(|s| key(&s.cluster, &s.namespace, "ServiceAccount", &s.name));
+        self.service_accounts.dedup_by(|a, b| a.cluster == b.cluster && a.namespace == b.namespace && a.name == b.name);
+        self.workloads.sort_by_key(|w| key(&w.cluster, &w.namespace, &w.kind, &w.name));
+        self.workloads.dedup_by(|a, b| a.cluster == b.cluster && a.namespace == b.namespace && a.kind == b.kind && a.name == b.name);
+        self.network_policies.sort_by_key(|p| key(&p.cluster, &p.namespace, "NetworkPolicy", &p.name));
+        self.network_policies.dedup_by(|a, b| a.cluster == b.cluster && a.namespace == b.namespace && a.name == b.name);
+        self.config_objects.sort_by_key(|o| key(&o.cluster, &o.namespace, &o.kind, &o.name));
+        self.config_objects.dedup_by(|a, b| a.cluster == b.cluster && a.namespace == b.namespace && a.kind == b.kind && a.name == b.name);
+    }
+
+    /// Every cluster the objects belong to.
+    pub fn clusters(&self) -> Vec<&ClusterRef> {
+        let mut out: Vec<&ClusterRef> = self
+            .namespaces
+            .iter()
+            .map(|n| &n.cluster)
+            .chain(self.service_accounts.iter().map(|s| &s.cluster))
+            .chain(self.workloads.iter().map(|w| &w.cluster))
+            .chain(self.network_policies.iter().map(|p| &p.cluster))
+            .chain(self.config_objects.iter().map(|o| &o.cluster))
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// Gives every object of `input` the linked cluster `name`.
+    pub fn link(&mut self, input: &str, name: &str) {
+        let set = |c: &mut ClusterRef| {
+            if c.input == input {
+                c.name = Some(name.to_string());
+            }
+        };
+        self.namespaces.iter_mut().for_each(|o| set(&mut o.cluster));
+        self.service_accounts.iter_mut().for_each(|o| set(&mut o.cluster));
+        self.workloads.iter_mut().for_each(|o| set(&mut o.cluster));
+        self.network_policies.iter_mut().for_each(|o| set(&mut o.cluster));
+        self.config_objects.iter_mut().for_each(|o| set(&mut o.cluster));
+    }
+}

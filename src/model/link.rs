@@ -1,0 +1,77 @@
+//! Which cloud cluster a set of Kubernetes objects belongs to.
+//!
+//! One input (a named file, or the directory holding the files) is one cluster. It is linked to a
+//! described cloud cluster, in this order: the user said so (`--cluster NAME=PATH`); the trusts of
+//! the roles its ServiceAccounts' IRSA annotations name admit those ServiceAccounts from exactly one
+//! collected EKS cluster's issuer; or the scan holds exactly one cluster and one input. Otherwise
+//! the objects stay unlinked, and rules that need the cloud side say so instead of guessing.
+
+use std::collections::BTreeMap;
+
+use super::Inventory;
+use crate::policy::Trustee;
+
+/// `--cluster NAME=PATH`: objects read from PATH (or below it) belong to cluster NAME.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClusterLink {
+    pub name: String,
+    pub path: String,
+}
+
+impl std::str::FromStr for ClusterLink {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let (name, path) = s.split_once('=').ok_or_else(|| format!("`{s}` is not NAME=PATH"))?;
+        if name.is_empty() || path.is_empty() {
+            return Err(format!("`{s}` is not NAME=PATH"));
+        }
+        Ok(ClusterLink { name: name.to_string(), path: path.trim_end_matches('/').trim_start_matches("./").to_string() })
+    }
+}
+
+pub(super) fn link_clusters(inventory: &mut Inventory, links: &[ClusterLink]) {
+    let inputs: Vec<String> = inventory.k8s.clusters().into_iter().map(|c| c.input.clone()).collect();
+    let mut decided: Vec<(String, String)> = Vec::new();
+    for input in &inputs {
+        let explicit = links.iter().find(|l| input == &l.path || input.starts_with(&format!("{}/", l.path)));
+        let name = match explicit {
+            Some(link) => Some(link.name.clone()),
+            None => learned_from_trusts(inventory, input),
+        };
+        if let Some(name) = name {
+            decided.push((input.clone(), name));
+        }
+    }
+    let eks = &inventory.aws.clusters;
+    if decided.is_empty() && inputs.len() == 1 && eks.len() == 1 {
+        decided.push((inputs[0].clone(), eks[0].name.clone()));
+    }
+    for (input, name) in decided {
+        inventory.k8s.link(&input, &name);
+    }
+}
+
+/// The one collected EKS cluster whose issuer the annotated roles trust for these ServiceAccounts.
+fn learned_from_trusts(inventory: &Inventory, input: &str) -> Option<String> {
+    let index = &inventory.index;
+    let mut votes: BTreeMap<String, usize> = BTreeMap::new();
+    for sa in inventory.k8s.service_accounts.iter().filter(|s| s.cluster.input == input) {
+        let Some(role) = sa.identity.aws_role_arn.as_ref().and_then(|arn| index.roles_by_arn.get(arn)).map(|&i| &inventory.aws.roles[i])
+        else {
+            continue;
+        };
+        let subject = format!("system:serviceaccount:{}:{}", sa.namespace, sa.name);
+        for grant in role.trust.web_identity_grants() {
+            let Trustee::Oidc(issuer) = &grant.trustee else { continue };
+            let Some(&cluster) = index.clusters_by_issuer.get(&issuer.key()) else { continue };
+            let sub_key = issuer.claim_key("sub");
+            if grant.admits(&[(sub_key.as_str(), subject.as_str())]) {
+                *votes.entry(inventory.aws.clusters[cluster].name.clone()).or_default() += 1;
+            }
+        }
+    }
+    let best = votes.values().copied().max()?;
+    let mut winners = votes.into_iter().filter(|(_, v)| *v == best);
+    let (name, _) = winners.next()?;
+    winners.next().is_none().then_some(name)
+}

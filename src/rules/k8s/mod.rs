@@ -1,0 +1,41 @@
+//! Kubernetes rules: pod placement, IMDS reachability, static credentials in the cluster,
+//! and cloud identity annotations used wrongly.
+
+pub mod azure_wi_label_missing;
+pub mod default_sa_cloud_identity;
+pub mod imds_egress_open;
+pub mod pod_host_network;
+pub mod static_aws_key_in_cluster;
+pub mod static_azure_secret_in_cluster;
+pub mod static_creds_in_federated_workload;
+pub mod static_gcp_key_in_cluster;
+
+use crate::model::k8s::{EnvSource, StaticCredential, Workload};
+use crate::rules::Context;
+
+/// Workloads worth reporting: Pods and ReplicaSets whose controller is in the inventory are
+/// reported through that controller, once.
+pub(crate) fn reportable_workloads<'a>(cx: &'a Context<'_>) -> impl Iterator<Item = &'a Workload> {
+    cx.inventory.workloads_by_controller()
+}
+
+/// Every credential of one kind found in a workload's literal env values: (`container/ENV`, credential).
+pub(crate) fn literal_env_credentials<'a>(
+    workload: &'a Workload,
+    wanted: fn(&StaticCredential) -> bool,
+) -> Vec<(String, &'a StaticCredential)> {
+    let mut out = Vec::new();
+    for c in &workload.containers {
+        for e in &c.env {
+            if let EnvSource::Literal { credentials, .. } = &e.source {
+                out.extend(credentials.iter().filter(|cred| wanted(cred)).map(|cred| (format!("{}/env/{}", c.name, e.name), cred)));
+            }
+        }
+    }
+    out
+}
+
+/// The cluster an object belongs to, for evidence.
+pub(crate) fn cluster_evidence(cluster: &crate::model::k8s::ClusterRef) -> String {
+    cluster.display().to_string()
+}

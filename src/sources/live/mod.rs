@@ -1,0 +1,71 @@
+//! Live collection: the clouds' and the cluster's own APIs, read-only, with their standard
+//! credential chains. Async lives here and nowhere else; the caller gets an inventory and one
+//! [`SourceReport`](super::SourceReport) per source (context, account, ...).
+
+pub mod k8s;
+
+use std::future::Future;
+use std::time::Duration;
+
+use crate::model::Inventory;
+use crate::sources::SourceReport;
+
+/// What to collect live.
+#[derive(Clone, Debug, Default)]
+pub struct LiveOptions {
+    pub k8s: Option<k8s::K8sOptions>,
+}
+
+impl LiveOptions {
+    pub fn is_empty(&self) -> bool {
+        self.k8s.is_none()
+    }
+}
+
+/// Collects every requested live source concurrently; failures are in the reports, never panics.
+pub fn collect(options: &LiveOptions) -> (Inventory, Vec<SourceReport>) {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            let report = SourceReport {
+                provider: None,
+                origin: "live".into(),
+                kind: None,
+                status: crate::sources::SourceStatus::Error,
+                objects: 0,
+                errors: vec![format!("cannot start the async runtime: {e}")],
+            };
+            return (Inventory::default(), vec![report]);
+        }
+    };
+    runtime.block_on(async {
+        let mut inventory = Inventory::default();
+        let mut reports = Vec::new();
+        if let Some(k8s_options) = &options.k8s {
+            for (inv, report) in k8s::collect(k8s_options).await {
+                inventory.merge(inv);
+                reports.push(report);
+            }
+        }
+        (inventory, reports)
+    })
+}
+
+/// Retries `call` on server errors the client does not retry itself, with exponential backoff.
+pub(crate) async fn with_retries<T, E, F, Fut>(mut call: F, is_retryable: impl Fn(&E) -> bool) -> Result<T, E>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, E>>,
+{
+    let mut delay = Duration::from_millis(100);
+    for _ in 0..3 {
+        match call().await {
+            Err(e) if is_retryable(&e) => {
+                tokio::time::sleep(delay).await;
+                delay *= 2;
+            }
+            other => return other,
+        }
+    }
+    call().await
+}

@@ -1,0 +1,180 @@
+//! YAML (multi-document manifests, `kubectl -o yaml`, `helm template`) into JSON values, keeping the
+//! line where each Kubernetes object starts. Built on saphyr-parser's event stream (YAML 1.2).
+
+use std::collections::HashMap;
+
+use saphyr_parser::{Event, Parser, ScalarStyle};
+use serde_json::{Map, Number, Value};
+
+use super::SourceError;
+
+/// An object with `kind` and `metadata`, and the 1-based line its mapping starts on.
+pub struct LocatedObject {
+    pub value: Value,
+    pub line: u32,
+}
+
+enum Frame {
+    Sequence { items: Vec<Value>, anchor: usize },
+    Mapping { map: Map<String, Value>, pending_key: Option<String>, anchor: usize, line: u32 },
+}
+
+/// Parses every document; returns the objects that look like Kubernetes objects (List items
+/// included), in document order. Deeply nested or huge alias expansions are refused.
+pub fn read_objects(text: &str) -> Result<Vec<LocatedObject>, SourceError> {
+    let mut stack: Vec<Frame> = Vec::new();
+    // Anchored values with their node counts: aliases are expanded by copying, so the total copied
+    // is bounded to refuse "billion laughs" documents.
+    let mut anchors: HashMap<usize, (Value, usize)> = HashMap::new();
+    let mut alias_budget: usize = 1_000_000;
+    let mut objects = Vec::new();
+    for event in Parser::new_from_str(text) {
+        let (event, span) = event.map_err(|e| SourceError {
+            line: Some(e.marker().line()),
+            column: Some(e.marker().col() + 1),
+            message: format!("YAML: {}", e.info()),
+        })?;
+        let line = u32::try_from(span.start.line()).unwrap_or(u32::MAX);
+        let completed: Option<(Value, usize)> = match event {
+            Event::Scalar(text, style, anchor, tag) => {
+                let is_plain = style == ScalarStyle::Plain && tag.is_none();
+                Some((scalar(&text, is_plain), anchor))
+            }
+            Event::Alias(id) => {
+                let (value, size) = anchors.get(&id).cloned().unwrap_or((Value::Null, 1));
+                alias_budget =
+                    alias_budget.checked_sub(size).ok_or_else(|| SourceError::at_line(line as usize, "YAML aliases expand too far"))?;
+                Some((value, 0))
+            }
+            Event::SequenceStart(anchor, _) => {
+                stack.push(Frame::Sequence { items: Vec::new(), anchor });
+                None
+            }
+            Event::MappingStart(anchor, _) => {
+                stack.push(Frame::Mapping { map: Map::new(), pending_key: None, anchor, line });
+                None
+            }
+            Event::SequenceEnd => match stack.pop() {
+                Some(Frame::Sequence { items, anchor }) => Some((Value::Array(items), anchor)),
+                _ => return Err(SourceError::at_line(line as usize, "YAML: unbalanced sequence")),
+            },
+            Event::MappingEnd => match stack.pop() {
+                Some(Frame::Mapping { map, anchor, line: start, .. }) => {
+                    let value = Value::Object(map);
+                    if is_k8s_object(&value) {
+                        objects.push(LocatedObject { value: value.clone(), line: start });
+                    }
+                    Some((value, anchor))
+                }
+                _ => return Err(SourceError::at_line(line as usize, "YAML: unbalanced mapping")),
+            },
+            Event::DocumentStart(_) | Event::DocumentEnd | Event::StreamStart | Event::StreamEnd | Event::Nothing => None,
+        };
+        if stack.len() > 128 {
+            return Err(SourceError::at_line(line as usize, "YAML nested more than 128 levels"));
+        }
+        if let Some((value, anchor)) = completed {
+            if anchor != 0 {
+                let size = node_count(&value);
+                anchors.insert(anchor, (value.clone(), size));
+            }
+            match stack.last_mut() {
+                Some(Frame::Sequence { items, .. }) => items.push(value),
+                Some(Frame::Mapping { map, pending_key, .. }) => match pending_key.take() {
+                    Some(key) => {
+                        map.insert(key, value);
+                    }
+                    None => *pending_key = Some(key_text(value)),
+                },
+                None => {}
+            }
+        }
+    }
+    objects.retain(|o| !o.value.get("kind").and_then(Value::as_str).is_some_and(|k| k.ends_with("List")));
+    objects.sort_by_key(|o| o.line);
+    Ok(objects)
+}
+
+fn node_count(value: &Value) -> usize {
+    match value {
+        Value::Array(items) => 1 + items.iter().map(node_count).sum::<usize>(),
+        Value::Object(map) => 1 + map.values().map(node_count).sum::<usize>(),
+        _ => 1,
+    }
+}
+
+/// True for a mapping with string `apiVersion` and `kind`: a Kubernetes object or List.
+pub fn is_k8s_object(value: &Value) -> bool {
+    value.get("apiVersion").is_some_and(Value::is_string) && value.get("kind").is_some_and(Value::is_string)
+}
+
+fn key_text(value: Value) -> String {
+    match value {
+        Value::String(s) => s,
+        other => other.to_string(),
+    }
+}
+
+/// YAML 1.2 core schema resolution for plain scalars; quoted scalars are strings.
+fn scalar(text: &str, is_plain: bool) -> Value {
+    if !is_plain {
+        return Value::String(text.to_string());
+    }
+    match text {
+        "" | "~" | "null" | "Null" | "NULL" => Value::Null,
+        "true" | "True" | "TRUE" => Value::Bool(true),
+        "false" | "False" | "FALSE" => Value::Bool(false),
+        _ => {
+            if let Ok(i) = text.parse::<i64>() {
+                return Value::Number(i.into());
+            }
+            let looks_numeric =
+                text.bytes().all(|b| b.is_ascii_digit() || b"+-.eE".contains(&b)) && text.bytes().any(|b| b.is_ascii_digit());
+            if looks_numeric {
+                if let Some(n) = text.parse::<f64>().ok().and_then(Number::from_f64) {
+                    return Value::Number(n);
+                }
+            }
+            Value::String(text.to_string())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn multi_document_with_lines_and_types() {
+        let text = "# Source: chart/templates/sa.yaml\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: a\n---\napiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: Pod\n    metadata: {name: p}\n    spec:\n      hostNetwork: true\n      x: \"true\"\n      n: 3\n";
+        let objects = read_objects(text).expect("parses");
+        assert_eq!(objects.len(), 2);
+        assert_eq!((objects[0].line, objects[1].line), (2, 10));
+        assert_eq!(objects[1].value["spec"]["hostNetwork"], Value::Bool(true));
+        assert_eq!(objects[1].value["spec"]["x"], Value::String("true".into()));
+        assert_eq!(objects[1].value["spec"]["n"], Value::from(3));
+    }
+
+    #[test]
+    fn errors_have_positions() {
+        let e = read_objects("apiVersion: v1\nkind: Pod\nmetadata: {name: [}\n").err().expect("error");
+        assert_eq!(e.line, Some(3));
+    }
+
+    #[test]
+    fn alias_bombs_are_refused() {
+        let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..10 {
+            let refs = vec![format!("*a{}", i - 1); 10].join(", ");
+            text.push_str(&format!("a{i}: &a{i} [{refs}]\n"));
+        }
+        let e = read_objects(&text).err().expect("refused");
+        assert!(e.message.contains("aliases expand too far"));
+    }
+
+    #[test]
+    fn anchors_and_aliases() {
+        let objects = read_objects("apiVersion: v1\nkind: ConfigMap\nmetadata: &m {name: x}\ndata:\n  copy: *m\n").expect("parses");
+        assert_eq!(objects[0].value["data"]["copy"]["name"], "x");
+    }
+}

@@ -1,0 +1,197 @@
+//! A loopback Kubernetes API server for live-collection tests: serves objects as the real API
+//! lists them (`kind: PodList`, `metadata.continue`, `remainingItemCount`), checks the bearer
+//! token, and answers injected faults with real `Status` bodies (403, 404, 429 + Retry-After, 5xx).
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use serde_json::{Value, json};
+
+pub const TOKEN: &str = "fake-token";
+
+/// One injected answer for requests whose path contains `path_contains`, `count` times.
+#[derive(Clone, Debug)]
+pub struct Fault {
+    pub path_contains: &'static str,
+    pub status: u16,
+    pub retry_after: Option<u32>,
+    pub count: usize,
+}
+
+#[derive(Default)]
+struct State {
+    /// List path (`/api/v1/pods`) → items.
+    lists: BTreeMap<String, Vec<Value>>,
+    faults: Vec<Fault>,
+    requests: Vec<String>,
+}
+
+pub struct FakeK8s {
+    pub url: String,
+    state: Arc<Mutex<State>>,
+}
+
+/// The list path and list kind a kind is served under.
+fn route(kind: &str) -> Option<(&'static str, &'static str)> {
+    Some(match kind {
+        "Namespace" => ("/api/v1/namespaces", "v1"),
+        "ServiceAccount" => ("/api/v1/serviceaccounts", "v1"),
+        "Pod" => ("/api/v1/pods", "v1"),
+        "Secret" => ("/api/v1/secrets", "v1"),
+        "ConfigMap" => ("/api/v1/configmaps", "v1"),
+        "Deployment" => ("/apis/apps/v1/deployments", "apps/v1"),
+        "StatefulSet" => ("/apis/apps/v1/statefulsets", "apps/v1"),
+        "DaemonSet" => ("/apis/apps/v1/daemonsets", "apps/v1"),
+        "ReplicaSet" => ("/apis/apps/v1/replicasets", "apps/v1"),
+        "Job" => ("/apis/batch/v1/jobs", "batch/v1"),
+        "CronJob" => ("/apis/batch/v1/cronjobs", "batch/v1"),
+        "NetworkPolicy" => ("/apis/networking.k8s.io/v1/networkpolicies", "networking.k8s.io/v1"),
+        _ => return None,
+    })
+}
+
+const ALL_KINDS: [&str; 12] = [
+    "Namespace",
+    "ServiceAccount",
+    "Pod",
+    "Secret",
+    "ConfigMap",
+    "Deployment",
+    "StatefulSet",
+    "DaemonSet",
+    "ReplicaSet",
+    "Job",
+    "CronJob",
+    "NetworkPolicy",
+];
+
+impl FakeK8s {
+    pub fn start(objects: Vec<Value>) -> Self {
+        let mut state = State::default();
+        for kind in ALL_KINDS {
+            let (path, _) = route(kind).expect("route");
+            state.lists.insert(path.to_string(), Vec::new());
+        }
+        for object in objects {
+            if let Some((path, _)) = object["kind"].as_str().and_then(route) {
+                state.lists.get_mut(path).expect("list").push(object);
+            }
+        }
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+        let url = format!("http://{}", listener.local_addr().expect("addr"));
+        let state = Arc::new(Mutex::new(state));
+        let shared = Arc::clone(&state);
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let shared = Arc::clone(&shared);
+                std::thread::spawn(move || serve(stream, &shared));
+            }
+        });
+        FakeK8s { url, state }
+    }
+
+    pub fn fault(&self, fault: Fault) {
+        self.state.lock().expect("lock").faults.push(fault);
+    }
+
+    pub fn requests(&self) -> Vec<String> {
+        self.state.lock().expect("lock").requests.clone()
+    }
+
+    /// A kubeconfig with one context, `fake`, pointing at this server.
+    pub fn kubeconfig(&self, dir: &Path) -> PathBuf {
+        let path = dir.join("kubeconfig");
+        let text = format!(
+            "apiVersion: v1\nkind: Config\nclusters:\n- name: fake\n  cluster:\n    server: \"{}\"\nusers:\n- name: fake\n  user:\n    token: {TOKEN}\ncontexts:\n- name: fake\n  context:\n    cluster: fake\n    user: fake\n    namespace: default\ncurrent-context: fake\n",
+            self.url
+        );
+        std::fs::write(&path, text).expect("write kubeconfig");
+        path
+    }
+}
+
+fn status_body(code: u16, reason: &str, message: &str) -> String {
+    json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure", "message": message, "reason": reason, "code": code})
+        .to_string()
+}
+
+fn serve(stream: TcpStream, state: &Mutex<State>) {
+    let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+    let mut request_line = String::new();
+    if reader.read_line(&mut request_line).is_err() {
+        return;
+    }
+    let mut authorized = false;
+    loop {
+        let mut header = String::new();
+        if reader.read_line(&mut header).is_err() || header == "\r\n" || header.is_empty() {
+            break;
+        }
+        if header.to_ascii_lowercase().starts_with("authorization:") && header.trim_end().ends_with(&format!("Bearer {TOKEN}")) {
+            authorized = true;
+        }
+    }
+    let target = request_line.split_whitespace().nth(1).unwrap_or("/").to_string();
+    let (path, query) = target.split_once('?').unwrap_or((&target, ""));
+    let params: BTreeMap<&str, &str> = query.split('&').filter(|p| !p.is_empty()).filter_map(|p| p.split_once('=')).collect();
+    let (code, headers, body) = answer(state, path, &params, authorized, &target);
+    let reason = match code {
+        200 => "OK",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        429 => "Too Many Requests",
+        _ => "Internal Server Error",
+    };
+    let mut out = stream;
+    let _ = write!(
+        out,
+        "HTTP/1.1 {code} {reason}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n{headers}\r\n{body}",
+        body.len()
+    );
+}
+
+fn answer(state: &Mutex<State>, path: &str, params: &BTreeMap<&str, &str>, authorized: bool, target: &str) -> (u16, String, String) {
+    let mut state = state.lock().expect("lock");
+    state.requests.push(target.to_string());
+    if !authorized {
+        return (401, String::new(), status_body(401, "Unauthorized", "Unauthorized"));
+    }
+    if let Some(fault) = state.faults.iter_mut().find(|f| f.count > 0 && path.contains(f.path_contains)) {
+        fault.count -= 1;
+        let (status, retry_after) = (fault.status, fault.retry_after);
+        let headers = retry_after.map(|s| format!("Retry-After: {s}\r\n")).unwrap_or_default();
+        let (reason, message) = match status {
+            403 => (
+                "Forbidden",
+                format!(
+                    "{} is forbidden: User \"system:serviceaccount:audit:wiscan\" cannot list resource at the cluster scope",
+                    path.rsplit('/').next().unwrap_or("")
+                ),
+            ),
+            404 => ("NotFound", "the server could not find the requested resource".to_string()),
+            429 => ("TooManyRequests", "Too many requests, please try again later.".to_string()),
+            _ => ("InternalError", "Internal error occurred: etcdserver: request timed out".to_string()),
+        };
+        return (status, headers, status_body(status, reason, &message));
+    }
+    let Some(items) = state.lists.get(path) else {
+        return (404, String::new(), status_body(404, "NotFound", "the server could not find the requested resource"));
+    };
+    let kind = ALL_KINDS.iter().find(|k| route(k).is_some_and(|(p, _)| p == path)).copied().unwrap_or("Unknown");
+    let api_version = route(kind).map(|(_, v)| v).unwrap_or("v1");
+    let limit: usize = params.get("limit").and_then(|l| l.parse().ok()).unwrap_or(usize::MAX);
+    let offset: usize = params.get("continue").and_then(|c| c.parse().ok()).unwrap_or(0);
+    let page: Vec<Value> = items.iter().skip(offset).take(limit).cloned().collect();
+    let next = offset + page.len();
+    let mut metadata = json!({"resourceVersion": "48213"});
+    if next < items.len() {
+        metadata["continue"] = Value::from(next.to_string());
+        metadata["remainingItemCount"] = Value::from(items.len() - next);
+    }
+    let body = json!({"kind": format!("{kind}List"), "apiVersion": api_version, "metadata": metadata, "items": page}).to_string();
+    (200, String::new(), body)
+}
