@@ -4,7 +4,9 @@
 //! 100k roles (a realistic mix of good and bad trusts), then measures, each in a fresh process so
 //! peak memory is per measurement: parsing the file into `serde_json::Value`, and a full scan
 //! (read, recognise, parse trust policies, index, run every rule, render JSON). Prints a table.
-//! `WISCAN_BENCH_SCALES=1000,5000` overrides the scales.
+//! The same for Kubernetes: a `kubectl get -A -o json` List of 2k, 20k and 200k objects
+//! (ServiceAccounts, Deployments, Pods, ConfigMaps, NetworkPolicies, and Secrets with large values).
+//! `WISCAN_BENCH_SCALES=1000,5000` and `WISCAN_BENCH_K8S_SCALES=2000` override the scales.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -17,24 +19,29 @@ fn main() {
         measure(&args[2], Path::new(&args[3]));
         return;
     }
-    let scales: Vec<usize> = std::env::var("WISCAN_BENCH_SCALES")
-        .ok()
-        .map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect())
-        .unwrap_or_else(|| vec![1_000, 10_000, 100_000]);
+    let scales = |var: &str, default: &[usize]| -> Vec<usize> {
+        std::env::var(var).ok().map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect()).unwrap_or_else(|| default.to_vec())
+    };
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
     std::fs::create_dir_all(&dir).expect("bench dir");
+    print!("{}", table("roles", &dir, "gaad", &scales("WISCAN_BENCH_SCALES", &[1_000, 10_000, 100_000]), generate));
+    println!();
+    print!("{}", table("k8s objects", &dir, "kubectl", &scales("WISCAN_BENCH_K8S_SCALES", &[2_000, 20_000, 200_000]), generate_k8s));
+}
+
+fn table(unit: &str, dir: &Path, prefix: &str, scales: &[usize], generator: fn(usize) -> String) -> String {
     let exe = std::env::current_exe().expect("exe");
-    let mut table = String::from(
-        "| roles | file MB | parse (serde_json Value) | scan (full) | scan MB/s | scan / parse | findings | parse peak RSS | scan peak RSS |\n|---|---|---|---|---|---|---|---|---|\n",
+    let mut table = format!(
+        "| {unit} | file MB | parse (serde_json Value) | scan (full) | scan MB/s | scan / parse | findings | parse peak RSS | scan peak RSS |\n|---|---|---|---|---|---|---|---|---|\n"
     );
-    for roles in scales {
-        let path = dir.join(format!("gaad-{roles}.json"));
+    for &n in scales {
+        let path = dir.join(format!("{prefix}-{n}.json"));
         if !path.exists() {
-            std::fs::write(&path, generate(roles)).expect("write");
+            std::fs::write(&path, generator(n)).expect("write");
         }
         let mb = std::fs::metadata(&path).expect("meta").len() as f64 / 1e6;
         let run = |mode: &str| -> (f64, u64, u64) {
-            // Best of three runs for time; memory from the same runs.
+            // Best of three runs for time; memory from the same run.
             let mut best = (f64::MAX, 0, 0);
             for _ in 0..3 {
                 let out = Command::new(&exe).args(["--measure", mode]).arg(&path).output().expect("child");
@@ -51,7 +58,7 @@ fn main() {
         let (scan_s, scan_rss, findings) = run("scan");
         let _ = writeln!(
             table,
-            "| {roles} | {mb:.1} | {:.0} ms | {:.0} ms | {:.0} | {:.2}x | {findings} | {} MiB | {} MiB |",
+            "| {n} | {mb:.1} | {:.0} ms | {:.0} ms | {:.0} | {:.2}x | {findings} | {} MiB | {} MiB |",
             parse_s * 1e3,
             scan_s * 1e3,
             mb / scan_s,
@@ -60,7 +67,7 @@ fn main() {
             scan_rss / 1024
         );
     }
-    print!("{table}");
+    table
 }
 
 /// Runs one measurement in this (fresh) process: prints seconds, peak RSS in KiB, and a count.
@@ -156,5 +163,67 @@ fn generate(roles: usize) -> String {
         );
     }
     out.push_str("    ],\n    \"Policies\": []\n}\n");
+    out
+}
+
+/// A `kubectl get ... -A -o json` List with `objects` objects in namespaces of 50: per namespace a
+/// few ServiceAccounts (some federated), Deployments and their Pods, ConfigMaps, a NetworkPolicy in
+/// half of them, and Secrets with large values (TLS-sized blobs; a few hold AWS keys).
+fn generate_k8s(objects: usize) -> String {
+    use base64::Engine as _;
+    let blob = base64::engine::general_purpose::STANDARD.encode("x".repeat(1500));
+    let mut out = String::with_capacity(objects * 1500);
+    out.push_str("{\n    \"apiVersion\": \"v1\",\n    \"kind\": \"List\",\n    \"items\": [\n");
+    for i in 0..objects {
+        let ns = format!("team-{}", i / 50);
+        let meta = |kind: &str| {
+            format!(
+                r#""metadata": {{"name": "{kind}-{i}", "namespace": "{ns}", "uid": "00000000-0000-4000-8000-{i:012}", "labels": {{"app": "app-{}"}}}}"#,
+                i % 7
+            )
+        };
+        let object = match i % 10 {
+            0 => format!(r#"{{"apiVersion": "v1", "kind": "ServiceAccount", {}, "metadata2": null}}"#, meta("sa"))
+                .replace(r#", "metadata2": null"#, "")
+                .replace(
+                    r#""labels""#,
+                    &format!(r#""annotations": {{"eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/r-{i}"}}, "labels""#),
+                ),
+            1 | 2 => format!(
+                r#"{{"apiVersion": "apps/v1", "kind": "Deployment", {}, "spec": {{"replicas": 2, "selector": {{"matchLabels": {{"app": "a"}}}}, "template": {{"metadata": {{"labels": {{"app": "app-{}"}}}}, "spec": {{"serviceAccountName": "sa-{}", "containers": [{{"name": "main", "image": "registry/app:{i}", "env": [{{"name": "LOG_LEVEL", "value": "info"}}, {{"name": "DB_PASSWORD", "valueFrom": {{"secretKeyRef": {{"name": "db", "key": "password"}}}}}}], "volumeMounts": [{{"name": "tls", "mountPath": "/tls"}}]}}], "volumes": [{{"name": "tls", "secret": {{"secretName": "tls-{i}"}}}}]}}}}}}}}"#,
+                meta("deploy"),
+                i % 7,
+                i - i % 10
+            ),
+            3 | 4 | 5 => format!(
+                r#"{{"apiVersion": "v1", "kind": "Pod", {}, "spec": {{"serviceAccountName": "default", "hostNetwork": {}, "containers": [{{"name": "main", "image": "registry/app:{i}"}}]}}, "status": {{"phase": "Running"}}}}"#,
+                meta("pod"),
+                i % 1000 == 3
+            ),
+            6 => format!(
+                r#"{{"apiVersion": "v1", "kind": "ConfigMap", {}, "data": {{"app.properties": "feature.flags=a,b,c\nendpoint=https://api.internal/{i}\n"}}}}"#,
+                meta("cm")
+            ),
+            7 => format!(
+                r#"{{"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy", {}, "spec": {{"podSelector": {{}}, "policyTypes": ["Egress"], "egress": [{{"to": [{{"ipBlock": {{"cidr": "0.0.0.0/0", "except": ["169.254.169.254/32"]}}}}]}}]}}}}"#,
+                meta("np")
+            ),
+            _ => {
+                let data = if i % 1000 == 8 {
+                    base64::engine::general_purpose::STANDARD.encode(format!("AKIAQ2BENCH{:09}", 0).replace('0', "A"))
+                } else {
+                    blob.clone()
+                };
+                format!(
+                    r#"{{"apiVersion": "v1", "kind": "Secret", {}, "type": "kubernetes.io/tls", "data": {{"tls.crt": "{blob}", "tls.key": "{data}"}}}}"#,
+                    meta("secret")
+                )
+            }
+        };
+        out.push_str("        ");
+        out.push_str(&object);
+        out.push_str(if i + 1 < objects { ",\n" } else { "\n" });
+    }
+    out.push_str("    ],\n    \"metadata\": {\"resourceVersion\": \"\"}\n}\n");
     out
 }

@@ -165,6 +165,10 @@ pub enum EnvSource {
         secret: String,
         key: String,
     },
+    ConfigMapKey {
+        config_map: String,
+        key: String,
+    },
     Other,
 }
 
@@ -274,16 +278,16 @@ impl K8sInventory {
 
     /// Sorts every list so results do not depend on input order; drops exact duplicates.
     pub fn consolidate(&mut self) {
-        let key = |c: &ClusterRef, ns: &str, kind: &str, name: &str| (c.clone(), ns.to_string(), kind.to_string(), name.to_string());
-        self.namespaces.sort_by_key(|n| key(&n.cluster, "", "Namespace", &n.name));
+        // Borrowed keys: sorting 200k objects must not allocate per comparison.
+        self.namespaces.sort_by(|a, b| (&a.cluster, &a.name).cmp(&(&b.cluster, &b.name)));
         self.namespaces.dedup_by(|a, b| a.cluster == b.cluster && a.name == b.name);
-        self.service_accounts.sort_by_key(|s| key(&s.cluster, &s.namespace, "ServiceAccount", &s.name));
+        self.service_accounts.sort_by(|a, b| (&a.cluster, &a.namespace, &a.name).cmp(&(&b.cluster, &b.namespace, &b.name)));
         self.service_accounts.dedup_by(|a, b| a.cluster == b.cluster && a.namespace == b.namespace && a.name == b.name);
-        self.workloads.sort_by_key(|w| key(&w.cluster, &w.namespace, &w.kind, &w.name));
+        self.workloads.sort_by(|a, b| (&a.cluster, &a.namespace, &a.kind, &a.name).cmp(&(&b.cluster, &b.namespace, &b.kind, &b.name)));
         self.workloads.dedup_by(|a, b| a.cluster == b.cluster && a.namespace == b.namespace && a.kind == b.kind && a.name == b.name);
-        self.network_policies.sort_by_key(|p| key(&p.cluster, &p.namespace, "NetworkPolicy", &p.name));
+        self.network_policies.sort_by(|a, b| (&a.cluster, &a.namespace, &a.name).cmp(&(&b.cluster, &b.namespace, &b.name)));
         self.network_policies.dedup_by(|a, b| a.cluster == b.cluster && a.namespace == b.namespace && a.name == b.name);
-        self.config_objects.sort_by_key(|o| key(&o.cluster, &o.namespace, &o.kind, &o.name));
+        self.config_objects.sort_by(|a, b| (&a.cluster, &a.namespace, &a.kind, &a.name).cmp(&(&b.cluster, &b.namespace, &b.kind, &b.name)));
         self.config_objects.dedup_by(|a, b| a.cluster == b.cluster && a.namespace == b.namespace && a.kind == b.kind && a.name == b.name);
     }
 

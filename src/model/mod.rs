@@ -64,9 +64,8 @@ impl Inventory {
         self.aws.consolidate();
         self.k8s.consolidate();
         self.index = Index::build(self);
+        // Linking names clusters; the indexes are keyed by input, so they stay valid.
         link::link_clusters(self, links);
-        self.k8s.consolidate();
-        self.index = Index::build(self);
     }
 
     pub fn object_count(&self) -> usize {

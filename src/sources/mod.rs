@@ -289,19 +289,21 @@ pub fn recognise(path: &Arc<str>, cluster_input: &str, bytes: &[u8]) -> Result<R
             }
             // kubectl output names its apiVersion early; try Kubernetes first then, to parse once.
             if memchr::memmem::find(head, b"\"apiVersion\"").is_some() {
-                if let Recognised::Inventory { inventory, kind, provider } = k8s::read(path, cluster_input, k8s::objects_from_json(text)?)?
-                {
-                    return Ok(Recognised::Inventory { inventory, kind, provider });
+                if let found @ Recognised::Inventory { .. } = k8s::read_json(path, cluster_input, text)? {
+                    return Ok(found);
                 }
             }
             match aws::recognise_json(path, text)? {
-                Recognised::Unrecognised => k8s::read(path, cluster_input, k8s::objects_from_json(text)?),
+                Recognised::Unrecognised => k8s::read_json(path, cluster_input, text),
                 found => Ok(found),
             }
         }
         _ if aws::looks_like_credential_report_csv(text) => aws::recognise_credential_report_csv(path, text),
         _ => match yaml::read_objects(text) {
-            Ok(objects) => k8s::read(path, cluster_input, objects.into_iter().map(|o| (o.value, Some(o.line))).collect()),
+            Ok(objects) => k8s::read_values(
+                cluster_input,
+                objects.into_iter().map(|o| (o.value, crate::model::Origin::file(path, Some(o.line)))).collect(),
+            ),
             // Broken YAML that meant to be Kubernetes is an error; anything else is not ours.
             Err(e) if memchr::memmem::find(head, b"apiVersion:").is_some() || memchr::memmem::find(head, b"kind:").is_some() => Err(e),
             Err(_) => Ok(Recognised::Unrecognised),

@@ -61,7 +61,12 @@ pub fn read_objects(text: &str) -> Result<Vec<LocatedObject>, SourceError> {
             Event::MappingEnd => match stack.pop() {
                 Some(Frame::Mapping { map, anchor, line: start, .. }) => {
                     let value = Value::Object(map);
-                    if is_k8s_object(&value) {
+                    // Only documents and the items of a List are objects; a nested reference such as an
+                    // HPA's `scaleTargetRef` also has apiVersion and kind, and is not one.
+                    let is_document = stack.is_empty();
+                    let is_list_item =
+                        matches!(stack.as_slice(), [Frame::Mapping { pending_key: Some(k), .. }, Frame::Sequence { .. }] if k == "items");
+                    if (is_document || is_list_item) && is_k8s_object(&value) {
                         objects.push(LocatedObject { value: value.clone(), line: start });
                     }
                     Some((value, anchor))
@@ -153,6 +158,14 @@ mod tests {
         assert_eq!(objects[1].value["spec"]["hostNetwork"], Value::Bool(true));
         assert_eq!(objects[1].value["spec"]["x"], Value::String("true".into()));
         assert_eq!(objects[1].value["spec"]["n"], Value::from(3));
+    }
+
+    #[test]
+    fn nested_references_are_not_objects() {
+        let text = "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: h}\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n";
+        let objects = read_objects(text).expect("parses");
+        assert_eq!(objects.len(), 1);
+        assert_eq!(objects[0].value["kind"], "HorizontalPodAutoscaler");
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use wiscan::rules::{ALL, RuleMetaSource};
+use wiscan::rules::ALL;
 
 use crate::common::repo;
 

@@ -19,7 +19,8 @@ fn demo_objects() -> Vec<Value> {
     for path in paths {
         let text = std::fs::read_to_string(&path).expect("read");
         if text.trim_start().starts_with('{') {
-            objects.extend(wiscan::sources::k8s::objects_from_json(&text).expect("json").into_iter().map(|(v, _)| v));
+            let list: Value = serde_json::from_str(&text).expect("json");
+            objects.extend(list["items"].as_array().expect("a List").iter().cloned());
         } else {
             objects.extend(wiscan::sources::yaml::read_objects(&text).expect("yaml").into_iter().map(|o| o.value));
         }

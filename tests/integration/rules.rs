@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 use wiscan::finding::Severity;
-use wiscan::rules::{ALL, RuleMetaSource as _};
+use wiscan::rules::ALL;
 
 use crate::common::{findings, repo, scan_json};
 

@@ -61,3 +61,123 @@ fn no_output_format_log_or_snapshot_leaks() {
     // The key is still identifiable, redacted.
     assert!(outputs[2].1.contains("AKIA…LKQ4") || outputs[2].1.contains("AKIA…AKQ4"), "{}", outputs[2].1);
 }
+
+/// Planted in every Kubernetes input kind: Secret `data` and `stringData`, ConfigMap, env literal.
+const K8S_KEY_ID: &str = "AKIAQ2WISCANLEAKZ7Q3";
+const K8S_SECRET: &str = "Zx9/Qp3LmN7vB2cRt8Wy4Hk6Jd1Fg5Sa0UeWISC";
+const GCP_PRIVATE: &str = "MIIEvAIBADANBgkqhkiG9w0BAQEFAASCwiscanGCPleak";
+const GCP_KEY_ID: &str = "c0ffee00d00d1e5510ad5eedfeedfacecafebabe";
+const AZURE_SECRET: &str = "Q~wiscanAzureLeak.7s8d9f0g1h2j3k4l5m6n7o8";
+
+fn k8s_manifest() -> String {
+    use base64::Engine as _;
+    let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
+    let gcp_key = format!(
+        r#"{{"type": "service_account", "project_id": "acme", "private_key_id": "{GCP_KEY_ID}", "private_key": "-----BEGIN PRIVATE KEY-----\n{GCP_PRIVATE}\n-----END PRIVATE KEY-----\n", "client_email": "leaky@acme.iam.gserviceaccount.com"}}"#
+    );
+    let credentials = format!("[default]\naws_access_key_id = {K8S_KEY_ID}\naws_secret_access_key = {K8S_SECRET}\n");
+    format!(
+        r#"apiVersion: v1
+kind: Secret
+metadata: {{name: aws, namespace: leak}}
+type: Opaque
+data:
+  credentials: {}
+  key.json: {}
+  AZURE_CLIENT_SECRET: {}
+---
+apiVersion: v1
+kind: Secret
+metadata: {{name: plain, namespace: leak}}
+stringData:
+  AWS_ACCESS_KEY_ID: {K8S_KEY_ID}
+  AWS_SECRET_ACCESS_KEY: {K8S_SECRET}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {{name: settings, namespace: leak}}
+data:
+  app.env: "AZURE_CLIENT_SECRET={AZURE_SECRET}\nAWS_ACCESS_KEY_ID={K8S_KEY_ID}\n"
+  key.json: '{}'
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: app
+  namespace: leak
+  annotations: {{eks.amazonaws.com/role-arn: "arn:aws:iam::111122223333:role/app"}}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: app, namespace: leak}}
+spec:
+  template:
+    metadata: {{labels: {{app: app}}}}
+    spec:
+      serviceAccountName: app
+      containers:
+      - name: app
+        image: app:1
+        env:
+        - {{name: AWS_ACCESS_KEY_ID, value: {K8S_KEY_ID}}}
+        - {{name: AWS_SECRET_ACCESS_KEY, value: "{K8S_SECRET}"}}
+        - {{name: AZURE_CLIENT_SECRET, value: "{AZURE_SECRET}"}}
+        - {{name: GCP_KEY, value: '{}'}}
+"#,
+        b64(&credentials),
+        b64(&gcp_key),
+        b64(AZURE_SECRET),
+        gcp_key.replace('\n', "\\n"),
+        gcp_key.replace('\n', "\\n"),
+    )
+}
+
+#[test]
+fn kubernetes_secrets_never_leak_offline_or_live() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let manifest = dir.path().join("leak.yaml");
+    std::fs::write(&manifest, k8s_manifest()).expect("write");
+    let m = manifest.to_string_lossy().to_string();
+    let mut outputs: Vec<(String, String)> = Vec::new();
+    for format in ["table", "json", "sarif"] {
+        let r = run(&["-vv", "scan", "--from", &m, "--format", format]);
+        assert_eq!(r.code, 1, "{}", r.stderr);
+        outputs.push((format!("offline {format}"), r.stdout));
+        outputs.push((format!("offline {format} stderr"), r.stderr));
+    }
+    let snap = dir.path().join("k8s.snapshot");
+    let r = run(&["-vv", "collect", "--from", &m, "--out", &snap.to_string_lossy()]);
+    outputs.push(("collect stderr".into(), r.stderr));
+    outputs.push(("snapshot".into(), std::fs::read_to_string(&snap).expect("snapshot")));
+    // A broken manifest whose error could quote a value.
+    let broken = dir.path().join("broken.yaml");
+    std::fs::write(&broken, format!("apiVersion: v1\nkind: Secret\nmetadata: {{name: x}}\ndata:\n  k: [{AZURE_SECRET}\n")).expect("write");
+    outputs.push(("yaml error".into(), run(&["scan", "--from", &broken.to_string_lossy()]).stderr));
+
+    // The same objects, live.
+    let objects: Vec<serde_json::Value> =
+        wiscan::sources::yaml::read_objects(&k8s_manifest()).expect("yaml").into_iter().map(|o| o.value).collect();
+    let fake = crate::fake_k8s::FakeK8s::start(objects);
+    let kubeconfig = fake.kubeconfig(dir.path());
+    for format in ["table", "json", "sarif"] {
+        let out = crate::common::wiscan()
+            .env("KUBECONFIG", &kubeconfig)
+            .env("HOME", dir.path())
+            .args(["-vv", "scan", "--kube-context", "fake", "--format", format])
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(1));
+        outputs.push((format!("live {format}"), String::from_utf8_lossy(&out.stdout).into_owned()));
+        outputs.push((format!("live {format} stderr"), String::from_utf8_lossy(&out.stderr).into_owned()));
+    }
+
+    let findings = &outputs[2].1;
+    for rule in ["K8S003", "K8S004", "K8S005", "K8S008"] {
+        assert!(findings.contains(rule), "{rule} should fire on the planted secrets:\n{findings}");
+    }
+    for (name, text) in &outputs {
+        for secret in [K8S_KEY_ID, K8S_SECRET, GCP_PRIVATE, GCP_KEY_ID, AZURE_SECRET, "wiscanAzureLeak", "WISCANLEAK"] {
+            assert!(!text.contains(secret), "{name} leaks {secret}:\n{text}");
+        }
+    }
+}

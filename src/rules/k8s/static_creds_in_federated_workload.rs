@@ -65,7 +65,7 @@ fn static_credentials(cx: &Context<'_>, w: &Workload) -> Vec<String> {
                     c.mounts.iter().any(|(volume, mount)| w.secret_volumes.contains_key(volume) && is_under(path, mount))
                 }
                 EnvSource::Literal { is_empty, .. } => !is_empty,
-                EnvSource::SecretKey { .. } => e.name != "GOOGLE_APPLICATION_CREDENTIALS",
+                EnvSource::SecretKey { .. } | EnvSource::ConfigMapKey { .. } => e.name != "GOOGLE_APPLICATION_CREDENTIALS",
                 EnvSource::Other => false,
             };
             if taken {

@@ -17,7 +17,7 @@ use serde_json::Value;
 use tokio::task::JoinSet;
 
 use crate::finding::Provider;
-use crate::model::k8s::{ClusterRef, K8sInventory};
+use crate::model::k8s::K8sInventory;
 use crate::model::{Inventory, Origin};
 use crate::sources::{SourceReport, SourceStatus};
 
@@ -99,7 +99,6 @@ async fn collect_context(context: Option<String>, skip_secrets: bool) -> (Invent
     objects.sort_by_key(|(label, _)| *label);
     errors.sort();
 
-    let cluster = ClusterRef { input: origin.clone(), name: None };
     let mut k8s = K8sInventory::default();
     for (label, items) in objects {
         for mut item in items {
@@ -109,8 +108,11 @@ async fn collect_context(context: Option<String>, skip_secrets: bool) -> (Invent
                     map.remove("binaryData");
                 }
             }
-            if let Err(e) = crate::sources::k8s::read_object(&mut k8s, &cluster, &item, Origin::Live { scope: Arc::clone(&scope) }) {
-                errors.push(e);
+            // The offline reader, object by object: one odd object does not lose the others.
+            match crate::sources::k8s::read_values(&origin, vec![(item, Origin::Live { scope: Arc::clone(&scope) })]) {
+                Ok(crate::sources::Recognised::Inventory { inventory, .. }) => k8s.merge(inventory.k8s),
+                Ok(crate::sources::Recognised::Unrecognised) => {}
+                Err(e) => errors.push(format!("{label}: {e}")),
             }
         }
     }

@@ -1,8 +1,12 @@
 //! Kubernetes objects from `kubectl get -o json|yaml` (Lists or single objects) and multi-document
 //! manifests (`helm template`), for the kinds the rules read. Other kinds are passed over.
 //!
-//! Secret and ConfigMap values are decoded and scanned here, then dropped: only what was found in
-//! them (redacted) enters the inventory.
+//! JSON is deserialized straight into the few fields the rules need ([`raw`]); YAML and live
+//! objects take the same path, so every source reads objects identically. Secret and ConfigMap
+//! values are decoded and scanned here, then dropped: only what was found in them (redacted)
+//! enters the inventory.
+
+mod raw;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -15,46 +19,71 @@ use super::{LineIndex, Recognised, SourceError};
 use crate::finding::Provider;
 use crate::model::k8s::{
     AZURE_CLIENT_ID_ANNOTATION, CloudIdentity, ClusterRef, ConfigObject, Container, EnvSource, EnvVar, GKE_ANNOTATION, IRSA_ANNOTATION,
-    K8sInventory, LabelExpression, LabelSelector, Namespace, NetworkPolicy, ServiceAccount, Workload,
+    K8sInventory, LabelExpression, LabelSelector, Namespace, NetworkPolicy, ServiceAccount, StaticCredential, Workload,
 };
 use crate::model::{Inventory, Origin};
+use raw::{RawContainer, RawControllerSpec, RawObject, RawPodSpec};
 
-/// The Kubernetes objects of a JSON document, with their lines; empty when it holds none.
-pub fn objects_from_json(text: &str) -> Result<Vec<(Value, Option<u32>)>, SourceError> {
-    let root: Value = serde_json::from_str(text).map_err(|e| SourceError::from_json(&e))?;
-    let items: Vec<Value> = match root {
-        Value::Object(ref map) if map.get("kind").and_then(Value::as_str).is_some_and(|k| k.ends_with("List")) => {
-            map.get("items").and_then(Value::as_array).cloned().unwrap_or_default()
-        }
-        Value::Array(items) => items,
-        other => vec![other],
+/// Reads a JSON document (a List, an array or a single object); `Unrecognised` when it holds no
+/// Kubernetes object.
+pub fn read_json(path: &Arc<str>, cluster_input: &str, text: &str) -> Result<Recognised, SourceError> {
+    let top: Vec<RawObject<'_>> = if text.trim_start().starts_with('[') {
+        serde_json::from_str(text).map_err(|e| SourceError::from_json(&e))?
+    } else {
+        vec![serde_json::from_str(text).map_err(|e| SourceError::from_json(&e))?]
     };
+    let mut objects = Vec::new();
+    for object in top {
+        match object.items {
+            Some(items) if object.kind.as_deref().is_some_and(|k| k.ends_with("List")) => objects.extend(items),
+            _ => objects.push(object),
+        }
+    }
+    objects.retain(RawObject::is_object);
     let mut lines = LineIndex::new(text);
-    Ok(items
-        .into_iter()
-        .filter(super::yaml::is_k8s_object)
-        .map(|item| {
-            let uid = item.pointer("/metadata/uid").and_then(Value::as_str).map(str::to_string);
-            let name = item.pointer("/metadata/name").and_then(Value::as_str).unwrap_or_default().to_string();
-            let line = uid.and_then(|u| lines.find_string(&u)).or_else(|| lines.find_string(&name));
-            (item, line)
-        })
-        .collect())
+    let located = objects.into_iter().map(|o| {
+        let line = o
+            .metadata
+            .uid
+            .as_deref()
+            .and_then(|u| lines.find_string(u))
+            .or_else(|| o.metadata.name.as_deref().and_then(|n| lines.find_string(n)));
+        (o, Origin::file(path, line))
+    });
+    read_all(cluster_input, located.collect())
 }
 
-/// Reads located objects into an inventory; `Unrecognised` when none is a Kubernetes object.
-pub fn read(path: &Arc<str>, cluster_input: &str, objects: Vec<(Value, Option<u32>)>) -> Result<Recognised, SourceError> {
+/// Reads objects given as JSON values (from YAML, or from the live API) with their origins.
+pub fn read_values(cluster_input: &str, objects: Vec<(Value, Origin)>) -> Result<Recognised, SourceError> {
+    let texts: Vec<(String, Origin)> = objects.into_iter().map(|(v, o)| (v.to_string(), o)).collect();
+    let mut parsed = Vec::with_capacity(texts.len());
+    for (text, origin) in &texts {
+        let object: RawObject<'_> = serde_json::from_str(text).map_err(|e| SourceError {
+            line: line_of(origin),
+            column: None,
+            message: super::elide_quoted(&e.to_string()),
+        })?;
+        parsed.push((object, origin.clone()));
+    }
+    read_all(cluster_input, parsed)
+}
+
+fn line_of(origin: &Origin) -> Option<usize> {
+    match origin {
+        Origin::File { line, .. } => line.map(|l| l as usize),
+        Origin::Live { .. } => None,
+    }
+}
+
+fn read_all(cluster_input: &str, objects: Vec<(RawObject<'_>, Origin)>) -> Result<Recognised, SourceError> {
     if objects.is_empty() {
         return Ok(Recognised::Unrecognised);
     }
     let cluster = ClusterRef { input: cluster_input.to_string(), name: None };
     let mut k8s = K8sInventory::default();
-    for (object, line) in objects {
-        read_object(&mut k8s, &cluster, &object, Origin::file(path, line)).map_err(|message| SourceError {
-            line: line.map(|l| l as usize),
-            column: None,
-            message,
-        })?;
+    for (object, origin) in objects {
+        let line = line_of(&origin);
+        read_object(&mut k8s, &cluster, object, origin).map_err(|message| SourceError { line, column: None, message })?;
     }
     Ok(Recognised::Inventory {
         inventory: Inventory { k8s, ..Default::default() },
@@ -63,18 +92,19 @@ pub fn read(path: &Arc<str>, cluster_input: &str, objects: Vec<(Value, Option<u3
     })
 }
 
-/// Adds one object (as the API serves it) to `k8s`; other kinds are passed over. Shared by the
-/// offline reader and live collection, so both see the same thing.
-pub fn read_object(k8s: &mut K8sInventory, cluster: &ClusterRef, object: &Value, origin: Origin) -> Result<(), String> {
-    let kind = object["kind"].as_str().unwrap_or_default();
-    let meta = &object["metadata"];
-    let name = meta["name"].as_str().unwrap_or_default().to_string();
-    let namespace = meta["namespace"].as_str().unwrap_or("default").to_string();
+/// Adds one object to `k8s`; kinds the rules do not read are passed over.
+fn read_object(k8s: &mut K8sInventory, cluster: &ClusterRef, object: RawObject<'_>, origin: Origin) -> Result<(), String> {
+    let kind = object.kind.as_deref().unwrap_or_default();
+    let meta = object.metadata;
+    let name = meta.name.unwrap_or_default();
+    let namespace = meta.namespace.unwrap_or_else(|| "default".to_string());
     let cluster = cluster.clone();
+    let spec_text = object.spec.map_or("{}", |s| s.get());
+    let parse_error = |e: serde_json::Error| format!("{kind} {namespace}/{name}: spec: {}", super::elide_quoted(&e.to_string()));
     match kind {
         "Namespace" => k8s.namespaces.push(Namespace { cluster, name, origin }),
         "ServiceAccount" => {
-            let annotation = |key: &str| meta["annotations"][key].as_str().filter(|v| !v.is_empty()).map(str::to_string);
+            let annotation = |key: &str| meta.annotations.get(key).filter(|v| !v.is_empty()).cloned();
             let identity = CloudIdentity {
                 aws_role_arn: annotation(IRSA_ANNOTATION),
                 gcp_service_account: annotation(GKE_ANNOTATION),
@@ -83,45 +113,42 @@ pub fn read_object(k8s: &mut K8sInventory, cluster: &ClusterRef, object: &Value,
             k8s.service_accounts.push(ServiceAccount { cluster, namespace, name, identity, origin });
         }
         "Pod" | "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet" | "Job" | "CronJob" | "ReplicationController" => {
-            let template = match kind {
-                "Pod" => object.clone(),
-                "CronJob" => object.pointer("/spec/jobTemplate/spec/template").cloned().unwrap_or(Value::Null),
-                _ => object.pointer("/spec/template").cloned().unwrap_or(Value::Null),
+            let (labels, pod_spec) = if kind == "Pod" {
+                (meta.labels, serde_json::from_str::<RawPodSpec>(spec_text).map_err(parse_error)?)
+            } else {
+                let spec: RawControllerSpec = serde_json::from_str(spec_text).map_err(parse_error)?;
+                let template = if kind == "CronJob" { spec.job_template.and_then(|j| j.spec.template) } else { spec.template };
+                let template = template.unwrap_or_default();
+                (template.metadata.labels, template.spec)
             };
-            let owner = meta["ownerReferences"]
-                .as_array()
-                .and_then(|refs| refs.iter().find(|r| r["controller"].as_bool() == Some(true)))
-                .map(|r| format!("{}/{}", r["kind"].as_str().unwrap_or_default(), r["name"].as_str().unwrap_or_default()));
-            k8s.workloads.push(workload(cluster, namespace, kind, name, &template, owner, origin)?);
+            let owner = meta.owner_references.iter().find(|r| r.controller == Some(true)).map(|r| format!("{}/{}", r.kind, r.name));
+            k8s.workloads.push(workload(cluster, namespace, kind, name, labels, pod_spec, owner, origin));
         }
         "Secret" | "ConfigMap" => {
             let mut values: Vec<(String, String)> = Vec::new();
-            if let Some(data) = object["data"].as_object() {
-                for (key, v) in data {
-                    let raw = v.as_str().unwrap_or_default();
-                    let text = if kind == "Secret" {
+            for (field, raw) in [("data", object.data), ("stringData", object.string_data)] {
+                let Some(raw) = raw else { continue };
+                let map: BTreeMap<String, Value> = serde_json::from_str(raw.get()).unwrap_or_default();
+                for (key, v) in map {
+                    let Some(text) = raw::scalar_text(Some(v)) else { continue };
+                    let text = if kind == "Secret" && field == "data" {
                         let bytes = base64::engine::general_purpose::STANDARD
-                            .decode(raw.trim())
+                            .decode(text.trim())
                             .map_err(|_| format!("Secret {namespace}/{name}: data.{key} is not base64"))?;
                         String::from_utf8_lossy(&bytes).into_owned()
                     } else {
-                        raw.to_string()
+                        text
                     };
-                    values.push((format!("data.{key}"), text));
+                    values.push((format!("{field}.{key}"), text));
                 }
             }
-            if let Some(data) = object["stringData"].as_object() {
-                values.extend(data.iter().map(|(k, v)| (format!("stringData.{k}"), v.as_str().unwrap_or_default().to_string())));
-            }
             // A secret key in one entry and the key ID in another still make a pair.
-            let object_has_secret_key = values.iter().any(|(_, v)| {
-                v.split(|c: char| !(c.is_ascii_alphanumeric() || c == '/' || c == '+')).any(crate::redact::looks_like_aws_secret)
-            });
+            let object_has_secret_key = values.iter().any(|(_, v)| contains_secret_key(v));
             let mut found = Vec::new();
             for (path, text) in &values {
                 let key = path.split_once('.').map_or(path.as_str(), |(_, k)| k);
                 for mut credential in credentials::scan(key, text) {
-                    if let crate::model::k8s::StaticCredential::AwsAccessKey { has_secret_key, .. } = &mut credential {
+                    if let StaticCredential::AwsAccessKey { has_secret_key, .. } = &mut credential {
                         *has_secret_key |= object_has_secret_key;
                     }
                     found.push((path.clone(), credential));
@@ -129,96 +156,92 @@ pub fn read_object(k8s: &mut K8sInventory, cluster: &ClusterRef, object: &Value,
             }
             k8s.config_objects.push(ConfigObject { cluster, namespace, kind: kind.to_string(), name, credentials: found, origin });
         }
-        "NetworkPolicy" => k8s.network_policies.push(network_policy(cluster, namespace, name, &object["spec"], origin)),
+        "NetworkPolicy" => {
+            let spec: Value = serde_json::from_str(spec_text).map_err(parse_error)?;
+            k8s.network_policies.push(network_policy(cluster, namespace, name, &spec, origin));
+        }
         _ => {}
     }
     Ok(())
 }
 
+fn contains_secret_key(text: &str) -> bool {
+    text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '/' || c == '+')).any(crate::redact::looks_like_aws_secret)
+}
+
+#[allow(clippy::too_many_arguments)]
 fn workload(
     cluster: ClusterRef,
     namespace: String,
     kind: &str,
     name: String,
-    template: &Value,
+    pod_labels: BTreeMap<String, String>,
+    spec: RawPodSpec,
     owner: Option<String>,
     origin: Origin,
-) -> Result<Workload, String> {
-    let spec = &template["spec"];
-    let service_account = spec["serviceAccountName"]
-        .as_str()
-        .or_else(|| spec["serviceAccount"].as_str())
-        .filter(|s| !s.is_empty())
-        .unwrap_or("default")
-        .to_string();
-    let pod_labels: BTreeMap<String, String> = template["metadata"]["labels"]
-        .as_object()
-        .map(|m| m.iter().map(|(k, v)| (k.clone(), v.as_str().map_or_else(|| v.to_string(), str::to_string))).collect())
-        .unwrap_or_default();
+) -> Workload {
+    let service_account =
+        spec.service_account_name.or(spec.service_account).filter(|s| !s.is_empty()).unwrap_or_else(|| "default".to_string());
     let mut secret_volumes = BTreeMap::new();
-    for volume in spec["volumes"].as_array().into_iter().flatten() {
-        let volume_name = volume["name"].as_str().unwrap_or_default().to_string();
-        if let Some(secret) = volume["secret"]["secretName"].as_str() {
-            secret_volumes.insert(volume_name.clone(), secret.to_string());
+    for volume in spec.volumes {
+        if let Some(secret) = volume.secret.and_then(|s| s.secret_name) {
+            secret_volumes.insert(volume.name.clone(), secret);
         }
-        for source in volume["projected"]["sources"].as_array().into_iter().flatten() {
-            if let Some(secret) = source["secret"]["name"].as_str() {
-                secret_volumes.insert(volume_name.clone(), secret.to_string());
+        for source in volume.projected.map(|p| p.sources).unwrap_or_default() {
+            if let Some(secret) = source.secret.and_then(|s| s.name) {
+                secret_volumes.insert(volume.name.clone(), secret);
             }
         }
     }
-    let containers = ["containers", "initContainers", "ephemeralContainers"]
-        .iter()
-        .flat_map(|field| spec[*field].as_array().into_iter().flatten())
-        .map(container)
-        .collect();
-    Ok(Workload {
+    let containers = spec.containers.into_iter().chain(spec.init_containers).chain(spec.ephemeral_containers).map(container).collect();
+    Workload {
         cluster,
         namespace,
         kind: kind.to_string(),
         name,
         service_account,
-        host_network: spec["hostNetwork"].as_bool().unwrap_or(false),
+        host_network: spec.host_network.unwrap_or(false),
         pod_labels,
         containers,
         secret_volumes,
         owner,
         origin,
-    })
+    }
 }
 
-fn container(c: &Value) -> Container {
-    let env = c["env"]
-        .as_array()
+fn container(c: RawContainer) -> Container {
+    // A secret access key in one env entry pairs with a key ID in another.
+    let container_has_secret_key = c.env.iter().filter_map(|e| e.value.as_deref()).any(contains_secret_key);
+    let env = c
+        .env
         .into_iter()
-        .flatten()
         .map(|e| {
-            let name = e["name"].as_str().unwrap_or_default().to_string();
-            let source = if let Some(value) = e["value"].as_str() {
-                let file_path = (name == "GOOGLE_APPLICATION_CREDENTIALS").then(|| value.to_string());
-                EnvSource::Literal { is_empty: value.is_empty(), credentials: credentials::scan(&name, value), file_path }
-            } else if let Some(secret) = e["valueFrom"]["secretKeyRef"].as_object() {
-                EnvSource::SecretKey {
-                    secret: secret.get("name").and_then(Value::as_str).unwrap_or_default().to_string(),
-                    key: secret.get("key").and_then(Value::as_str).unwrap_or_default().to_string(),
+            let source = if let Some(value) = &e.value {
+                let mut found = credentials::scan(&e.name, value);
+                for credential in &mut found {
+                    if let StaticCredential::AwsAccessKey { has_secret_key, .. } = credential {
+                        *has_secret_key |= container_has_secret_key;
+                    }
                 }
-            } else if e.get("valueFrom").is_some() {
-                EnvSource::Other
+                let file_path = (e.name == "GOOGLE_APPLICATION_CREDENTIALS").then(|| value.clone());
+                EnvSource::Literal { is_empty: value.is_empty(), credentials: found, file_path }
+            } else if let Some(from) = e.value_from {
+                if let Some(r) = from.secret_key_ref {
+                    EnvSource::SecretKey { secret: r.name.unwrap_or_default(), key: r.key }
+                } else if let Some(r) = from.config_map_key_ref {
+                    EnvSource::ConfigMapKey { config_map: r.name.unwrap_or_default(), key: r.key }
+                } else {
+                    EnvSource::Other
+                }
             } else {
                 EnvSource::Literal { is_empty: true, credentials: Vec::new(), file_path: None }
             };
-            EnvVar { name, source }
+            EnvVar { name: e.name, source }
         })
         .collect();
-    let env_from_secrets =
-        c["envFrom"].as_array().into_iter().flatten().filter_map(|e| e["secretRef"]["name"].as_str().map(str::to_string)).collect();
-    let mounts = c["volumeMounts"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|m| Some((m["name"].as_str()?.to_string(), m["mountPath"].as_str().unwrap_or_default().to_string())))
-        .collect();
-    Container { name: c["name"].as_str().unwrap_or_default().to_string(), env, env_from_secrets, mounts }
+    let env_from_secrets = c.env_from.into_iter().filter_map(|e| e.secret_ref.and_then(|r| r.name)).collect();
+    let mounts = c.volume_mounts.into_iter().map(|m| (m.name, m.mount_path)).collect();
+    Container { name: c.name, env, env_from_secrets, mounts }
 }
 
 /// IMDS, as NetworkPolicy `ipBlock`s must cover it.
