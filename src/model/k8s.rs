@@ -222,6 +222,9 @@ pub struct NetworkPolicy {
     pub restricts_egress: bool,
     /// Whether some egress rule allows 169.254.169.254.
     pub allows_imds: bool,
+    /// Whether an explicit deny rule (Cilium `egressDeny`, Calico `Deny`) blocks it, whatever allows it.
+    #[serde(default)]
+    pub denies_imds: bool,
     pub origin: Origin,
 }
 
@@ -252,7 +255,7 @@ impl LabelSelector {
                     "NotIn" => value.is_none_or(|v| !e.values.contains(v)),
                     "Exists" => value.is_some(),
                     "DoesNotExist" => value.is_none(),
-                    // An unknown operator selects nothing, as the API server would refuse it.
+                    // An unknown operator (or an unreadable Calico expression) selects nothing.
                     _ => false,
                 }
             })

@@ -49,11 +49,12 @@ fn route(kind: &str) -> Option<(&'static str, &'static str)> {
         "Job" => ("/apis/batch/v1/jobs", "batch/v1"),
         "CronJob" => ("/apis/batch/v1/cronjobs", "batch/v1"),
         "NetworkPolicy" => ("/apis/networking.k8s.io/v1/networkpolicies", "networking.k8s.io/v1"),
+        "CiliumNetworkPolicy" => ("/apis/cilium.io/v2/ciliumnetworkpolicies", "cilium.io/v2"),
         _ => return None,
     })
 }
 
-const ALL_KINDS: [&str; 12] = [
+const ALL_KINDS: [&str; 13] = [
     "Namespace",
     "ServiceAccount",
     "Pod",
@@ -66,6 +67,7 @@ const ALL_KINDS: [&str; 12] = [
     "Job",
     "CronJob",
     "NetworkPolicy",
+    "CiliumNetworkPolicy",
 ];
 
 impl FakeK8s {

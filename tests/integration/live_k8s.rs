@@ -162,3 +162,21 @@ fn bad_credentials_and_unknown_contexts_fail_closed() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("kubeconfig context nope"));
 }
+
+#[test]
+fn cilium_policies_are_read_live_and_missing_crds_are_not_errors() {
+    let text =
+        std::fs::read_to_string(crate::common::repo().join("fixtures/rules/K8S002/silent-cilium-egress-deny-imds.yaml")).expect("fixture");
+    let objects: Vec<Value> = wiscan::sources::yaml::read_objects(&text).expect("yaml").into_iter().map(|o| o.value).collect();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let with_policy = FakeK8s::start(objects.clone());
+    let live = scan_live(&with_policy, dir.path(), &["--fail-on", "none"]);
+    assert_eq!(live.code, 0, "Calico's API is not served (404): skipped, not an error: {}", live.stderr);
+    assert!(
+        !live.report["findings"].as_array().expect("findings").iter().any(|f| f["rule_id"] == "K8S002"),
+        "the Cilium egressDeny protects the namespace"
+    );
+    let without = FakeK8s::start(objects.into_iter().filter(|o| o["kind"] != "CiliumNetworkPolicy").collect());
+    let live = scan_live(&without, dir.path(), &["--fail-on", "none"]);
+    assert!(live.report["findings"].as_array().expect("findings").iter().any(|f| f["rule_id"] == "K8S002"));
+}

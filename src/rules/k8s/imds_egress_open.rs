@@ -25,9 +25,11 @@ impl Rule for ImdsEgressOpen {
                 continue;
             }
             let in_namespace = policies.get(&(&w.cluster, w.namespace.as_str())).map(Vec::as_slice).unwrap_or_default();
-            let selecting: Vec<&&NetworkPolicy> =
-                in_namespace.iter().filter(|p| p.restricts_egress && p.pod_selector.matches(&w.pod_labels)).collect();
-            let is_blocked = !selecting.is_empty() && selecting.iter().all(|p| !p.allows_imds);
+            let selecting: Vec<&&NetworkPolicy> = in_namespace.iter().filter(|p| p.pod_selector.matches(&w.pod_labels)).collect();
+            // An explicit deny (Cilium egressDeny, Calico Deny) wins; otherwise the allow lists decide.
+            let is_denied = selecting.iter().any(|p| p.denies_imds);
+            let restricting: Vec<&&NetworkPolicy> = selecting.iter().copied().filter(|p| p.restricts_egress).collect();
+            let is_blocked = is_denied || (!restricting.is_empty() && restricting.iter().all(|p| !p.allows_imds));
             if !is_blocked {
                 open.entry((&w.cluster, w.namespace.as_str())).or_default().push(w);
             }

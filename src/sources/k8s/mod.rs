@@ -6,6 +6,7 @@
 //! values are decoded and scanned here, then dropped: only what was found in them (redacted)
 //! enters the inventory.
 
+mod network;
 mod raw;
 
 use std::collections::BTreeMap;
@@ -19,7 +20,7 @@ use super::{LineIndex, Recognised, SourceError};
 use crate::finding::Provider;
 use crate::model::k8s::{
     AZURE_CLIENT_ID_ANNOTATION, CloudIdentity, ClusterRef, ConfigObject, Container, EnvSource, EnvVar, GKE_ANNOTATION, IRSA_ANNOTATION,
-    K8sInventory, LabelExpression, LabelSelector, Namespace, NetworkPolicy, ServiceAccount, StaticCredential, Workload,
+    K8sInventory, Namespace, ServiceAccount, StaticCredential, Workload,
 };
 use crate::model::{Inventory, Origin};
 use raw::{RawContainer, RawControllerSpec, RawObject, RawPodSpec};
@@ -156,9 +157,17 @@ fn read_object(k8s: &mut K8sInventory, cluster: &ClusterRef, object: RawObject<'
             }
             k8s.config_objects.push(ConfigObject { cluster, namespace, kind: kind.to_string(), name, credentials: found, origin });
         }
-        "NetworkPolicy" => {
+        "NetworkPolicy" | "CiliumNetworkPolicy" => {
             let spec: Value = serde_json::from_str(spec_text).map_err(parse_error)?;
-            k8s.network_policies.push(network_policy(cluster, namespace, name, &spec, origin));
+            let api = object.api_version.as_deref().unwrap_or_default();
+            let policy = if kind == "CiliumNetworkPolicy" {
+                network::cilium_policy(cluster, namespace, name, &spec, origin)
+            } else if api.starts_with("projectcalico.org/") || api.starts_with("crd.projectcalico.org/") {
+                network::calico_policy(cluster, namespace, name, &spec, origin)
+            } else {
+                network::network_policy(cluster, namespace, name, &spec, origin)
+            };
+            k8s.network_policies.push(policy);
         }
         _ => {}
     }
@@ -242,113 +251,4 @@ fn container(c: RawContainer) -> Container {
     let env_from_secrets = c.env_from.into_iter().filter_map(|e| e.secret_ref.and_then(|r| r.name)).collect();
     let mounts = c.volume_mounts.into_iter().map(|m| (m.name, m.mount_path)).collect();
     Container { name: c.name, env, env_from_secrets, mounts }
-}
-
-/// IMDS, as NetworkPolicy `ipBlock`s must cover it.
-const IMDS_V4: [u8; 4] = [169, 254, 169, 254];
-
-fn network_policy(cluster: ClusterRef, namespace: String, name: String, spec: &Value, origin: Origin) -> NetworkPolicy {
-    let types: Vec<&str> = spec["policyTypes"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
-    // Without policyTypes, a policy restricts egress only when it has an `egress` section.
-    let restricts_egress = if types.is_empty() { spec.get("egress").is_some() } else { types.contains(&"Egress") };
-    let allows_imds = spec["egress"].as_array().into_iter().flatten().any(|rule| {
-        // IMDS answers on TCP 80: a rule limited to other ports does not reach it.
-        if !ports_include_http(&rule["ports"]) {
-            return false;
-        }
-        match rule["to"].as_array() {
-            // A rule without `to` (or with an empty one) allows every destination.
-            None => true,
-            Some(peers) if peers.is_empty() => true,
-            Some(peers) => peers.iter().any(|peer| {
-                let Some(cidr) = peer["ipBlock"]["cidr"].as_str() else { return false };
-                let excepted =
-                    peer["ipBlock"]["except"].as_array().into_iter().flatten().filter_map(Value::as_str).any(|e| cidr_contains(e, IMDS_V4));
-                cidr_contains(cidr, IMDS_V4) && !excepted
-            }),
-        }
-    });
-    let selector = &spec["podSelector"];
-    let pod_selector = LabelSelector {
-        match_labels: selector["matchLabels"]
-            .as_object()
-            .map(|m| m.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string())).collect())
-            .unwrap_or_default(),
-        match_expressions: selector["matchExpressions"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(|e| LabelExpression {
-                key: e["key"].as_str().unwrap_or_default().to_string(),
-                operator: e["operator"].as_str().unwrap_or_default().to_string(),
-                values: e["values"].as_array().into_iter().flatten().filter_map(Value::as_str).map(str::to_string).collect(),
-            })
-            .collect(),
-    };
-    NetworkPolicy { cluster, namespace, name, pod_selector, restricts_egress, allows_imds: restricts_egress && allows_imds, origin }
-}
-
-/// Whether an egress rule's `ports` (absent or empty: all ports) admit TCP port 80.
-fn ports_include_http(ports: &Value) -> bool {
-    let Some(ports) = ports.as_array().filter(|p| !p.is_empty()) else { return true };
-    ports.iter().any(|p| {
-        let is_tcp = p["protocol"].as_str().is_none_or(|proto| proto.eq_ignore_ascii_case("TCP"));
-        let port_ok = match &p["port"] {
-            Value::Null => true,
-            Value::Number(n) => {
-                let start = n.as_u64().unwrap_or(0);
-                let end = p["endPort"].as_u64().unwrap_or(start);
-                (start..=end).contains(&80)
-            }
-            // A named port means the destination pod's port of that name; IMDS is not a pod.
-            _ => false,
-        };
-        is_tcp && port_ok
-    })
-}
-
-/// Whether an IPv4 CIDR (`a.b.c.d/n`) contains `ip`; IPv6 and malformed CIDRs contain nothing.
-fn cidr_contains(cidr: &str, ip: [u8; 4]) -> bool {
-    let (addr, bits) = cidr.split_once('/').unwrap_or((cidr, "32"));
-    let Ok(bits) = bits.parse::<u32>() else { return false };
-    let Ok(addr) = addr.parse::<std::net::Ipv4Addr>() else { return false };
-    if bits > 32 {
-        return false;
-    }
-    let mask = if bits == 0 { 0 } else { u32::MAX << (32 - bits) };
-    (u32::from(addr) & mask) == (u32::from_be_bytes(ip) & mask)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn cidrs() {
-        assert!(cidr_contains("0.0.0.0/0", IMDS_V4));
-        assert!(cidr_contains("169.254.0.0/16", IMDS_V4));
-        assert!(cidr_contains("169.254.169.254/32", IMDS_V4));
-        assert!(!cidr_contains("10.0.0.0/8", IMDS_V4));
-        assert!(!cidr_contains("::/0", IMDS_V4));
-    }
-
-    #[test]
-    fn egress_policies() {
-        let c = ClusterRef { input: "x".into(), name: None };
-        let o = Origin::Live { scope: Arc::from("t") };
-        let deny_all: Value = serde_json::json!({"podSelector": {}, "policyTypes": ["Egress"]});
-        let p = network_policy(c.clone(), "n".into(), "p".into(), &deny_all, o.clone());
-        assert!(p.restricts_egress && !p.allows_imds);
-        let except: Value = serde_json::json!({"podSelector": {}, "policyTypes": ["Egress"], "egress": [{"to": [{"ipBlock": {"cidr": "0.0.0.0/0", "except": ["169.254.169.254/32"]}}]}]});
-        assert!(!network_policy(c.clone(), "n".into(), "p".into(), &except, o.clone()).allows_imds);
-        let open: Value = serde_json::json!({"podSelector": {}, "policyTypes": ["Egress"], "egress": [{}]});
-        assert!(network_policy(c.clone(), "n".into(), "p".into(), &open, o.clone()).allows_imds);
-        let dns_only: Value = serde_json::json!({"podSelector": {}, "policyTypes": ["Egress"], "egress": [{"ports": [{"port": 53, "protocol": "UDP"}]}, {"to": [{"ipBlock": {"cidr": "0.0.0.0/0"}}], "ports": [{"port": 443}]}]});
-        assert!(!network_policy(c.clone(), "n".into(), "p".into(), &dns_only, o.clone()).allows_imds);
-        let range: Value =
-            serde_json::json!({"podSelector": {}, "policyTypes": ["Egress"], "egress": [{"ports": [{"port": 1, "endPort": 1024}]}]});
-        assert!(network_policy(c.clone(), "n".into(), "p".into(), &range, o.clone()).allows_imds);
-        let ingress_only: Value = serde_json::json!({"podSelector": {}, "ingress": [{}]});
-        assert!(!network_policy(c, "n".into(), "p".into(), &ingress_only, o).restricts_egress);
-    }
 }

@@ -8,7 +8,7 @@ use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet, StatefulSet}
 use k8s_openapi::api::batch::v1::{CronJob, Job};
 use k8s_openapi::api::core::v1::{ConfigMap, Namespace, Pod, Secret, ServiceAccount};
 use k8s_openapi::api::networking::v1::NetworkPolicy;
-use kube::api::{Api, ListParams};
+use kube::api::{Api, ApiResource, DynamicObject, ListParams};
 use kube::config::{KubeConfigOptions, Kubeconfig};
 use kube::{Client, Config};
 use serde::Serialize;
@@ -26,6 +26,12 @@ use crate::sources::{SourceReport, SourceStatus};
 fn page_size() -> u32 {
     std::env::var("WISCAN_K8S_PAGE_SIZE").ok().and_then(|v| v.parse().ok()).filter(|&n| n > 0).unwrap_or(500)
 }
+
+/// Network policy CRDs read when present: (group, version, kind, plural, label).
+const OPTIONAL_POLICY_KINDS: [(&str, &str, &str, &str, &str); 2] = [
+    ("cilium.io", "v2", "CiliumNetworkPolicy", "ciliumnetworkpolicies", "ciliumnetworkpolicies"),
+    ("projectcalico.org", "v3", "NetworkPolicy", "networkpolicies", "calico networkpolicies"),
+];
 
 #[derive(Clone, Debug, Default)]
 pub struct K8sOptions {
@@ -84,6 +90,35 @@ async fn collect_context(context: Option<String>, skip_secrets: bool) -> (Invent
     list_kind!(NetworkPolicy, "networkpolicies");
     if !skip_secrets {
         list_kind!(Secret, "secrets");
+    }
+    // Policy CRDs, when the cluster serves them (404: not installed, nothing to read).
+    for (group, version, kind, plural, label) in OPTIONAL_POLICY_KINDS {
+        let resource = ApiResource {
+            group: group.into(),
+            version: version.into(),
+            api_version: format!("{group}/{version}"),
+            kind: kind.into(),
+            plural: plural.into(),
+        };
+        let api: Api<DynamicObject> = Api::all_with(client.clone(), &resource);
+        lists.spawn(async move {
+            let items = match list_all(api).await {
+                Err(e) if e.starts_with("not found") => Ok(Vec::new()),
+                other => other,
+            };
+            let items = items.map(|items| {
+                items
+                    .into_iter()
+                    .map(|mut item| {
+                        // List items of a CRD may omit their type; the reader needs it.
+                        item["apiVersion"] = Value::from(format!("{group}/{version}"));
+                        item["kind"] = Value::from(kind);
+                        item
+                    })
+                    .collect()
+            });
+            (label, items)
+        });
     }
 
     let mut objects: Vec<(&'static str, Vec<Value>)> = Vec::new();
