@@ -71,7 +71,7 @@ _wiscan() {
             return 0
             ;;
         wiscan__subcmd__collect)
-            opts="-v -q -h -V --from --max-input-size --allow-partial --cluster --k8s --kube-context --no-secrets --out --verbose --quiet --color --help --version"
+            opts="-v -q -h -V --from --max-input-size --allow-partial --cluster --aws --aws-profile --aws-role-arn --aws-region --k8s --kube-context --no-secrets --out --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -86,6 +86,18 @@ _wiscan() {
                     return 0
                     ;;
                 --cluster)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --aws-profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --aws-role-arn)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --aws-region)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -233,7 +245,7 @@ _wiscan() {
             return 0
             ;;
         wiscan__subcmd__scan)
-            opts="-o -v -q -h -V --from --max-input-size --allow-partial --cluster --k8s --kube-context --no-secrets --format --output --min-severity --sarif-include-suppressed --fail-on --baseline --write-baseline --select --ignore --config --now --verbose --quiet --color --help --version"
+            opts="-o -v -q -h -V --from --max-input-size --allow-partial --cluster --aws --aws-profile --aws-role-arn --aws-region --k8s --kube-context --no-secrets --format --output --min-severity --sarif-include-suppressed --fail-on --baseline --write-baseline --select --ignore --config --now --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -248,6 +260,18 @@ _wiscan() {
                     return 0
                     ;;
                 --cluster)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --aws-profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --aws-role-arn)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --aws-region)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

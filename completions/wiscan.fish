@@ -39,6 +39,9 @@ complete -c wiscan -n "__fish_wiscan_needs_command" -f -a "help" -d 'Print this 
 complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l from -d 'Read a file, a directory (walked recursively) or `-` (standard input); repeatable. Files are recognised by content: AWS CLI JSON outputs (iam get-account-authorization-details, list-roles, get-role, get-credential-report, list-access-keys, OIDC providers; eks describe-cluster, list-clusters, pod identity associations; ec2 describe-instances, describe-launch-template-versions; rolesanywhere list-trust-anchors), the credential report CSV, trust policy documents; Kubernetes objects from kubectl -o json|yaml and multi-document manifests (helm template); wiscan snapshots' -r
 complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l max-input-size -d 'Largest input file to read, in MiB' -r
 complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l cluster -d 'Kubernetes objects read from PATH (a file, or a directory and everything below it) belong to the cloud cluster NAME; repeatable. Without it, a cluster is learned from the IRSA trusts, or from the only cluster described in the scan' -r
+complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l aws-profile -d 'AWS profile to collect from, one account each; repeatable (implies --aws)' -r
+complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l aws-role-arn -d 'Role to assume into a member account (from the default credentials); repeatable (implies --aws)' -r
+complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l aws-region -d 'AWS region to read EKS and EC2 in; repeatable [default: the account\'s enabled regions]' -r
 complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l kube-context -d 'Kubeconfig context to collect from; repeatable, contexts are read in parallel (implies --k8s)' -r
 complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l format -d 'Report format' -r -f -a "table\t''
 json\t''
@@ -60,6 +63,7 @@ complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l color -d 'When to
 always\t''
 never\t''"
 complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l allow-partial -d 'Report unreadable inputs and failed sources but do not exit 2 for them'
+complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l aws -d 'Collect live from AWS with the standard credential chain (environment, profile, SSO, web identity)'
 complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l k8s -d 'Collect live from Kubernetes: the current kubeconfig context, or in-cluster configuration'
 complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l no-secrets -d 'Do not list Secrets, and do not read ConfigMaps\' contents'
 complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l sarif-include-suppressed -d 'SARIF: include suppressed and baselined findings, marked with `suppressions`'
@@ -70,12 +74,16 @@ complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -s V -l version -d '
 complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l from -d 'Read a file, a directory (walked recursively) or `-` (standard input); repeatable. Files are recognised by content: AWS CLI JSON outputs (iam get-account-authorization-details, list-roles, get-role, get-credential-report, list-access-keys, OIDC providers; eks describe-cluster, list-clusters, pod identity associations; ec2 describe-instances, describe-launch-template-versions; rolesanywhere list-trust-anchors), the credential report CSV, trust policy documents; Kubernetes objects from kubectl -o json|yaml and multi-document manifests (helm template); wiscan snapshots' -r
 complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l max-input-size -d 'Largest input file to read, in MiB' -r
 complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l cluster -d 'Kubernetes objects read from PATH (a file, or a directory and everything below it) belong to the cloud cluster NAME; repeatable. Without it, a cluster is learned from the IRSA trusts, or from the only cluster described in the scan' -r
+complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l aws-profile -d 'AWS profile to collect from, one account each; repeatable (implies --aws)' -r
+complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l aws-role-arn -d 'Role to assume into a member account (from the default credentials); repeatable (implies --aws)' -r
+complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l aws-region -d 'AWS region to read EKS and EC2 in; repeatable [default: the account\'s enabled regions]' -r
 complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l kube-context -d 'Kubeconfig context to collect from; repeatable, contexts are read in parallel (implies --k8s)' -r
 complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l out -d 'Where to write the snapshot (`-` for standard output)' -r -F
 complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l color -d 'When to colour output: auto = on a terminal and without NO_COLOR' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l allow-partial -d 'Report unreadable inputs and failed sources but do not exit 2 for them'
+complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l aws -d 'Collect live from AWS with the standard credential chain (environment, profile, SSO, web identity)'
 complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l k8s -d 'Collect live from Kubernetes: the current kubeconfig context, or in-cluster configuration'
 complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l no-secrets -d 'Do not list Secrets, and do not read ConfigMaps\' contents'
 complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -s v -l verbose -d 'Increase logging verbosity'

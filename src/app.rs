@@ -54,7 +54,7 @@ pub fn run(cli: Cli, terminal: Terminal) -> Result<Status> {
 fn load(input: &InputArgs) -> Result<(Inventory, Vec<SourceReport>)> {
     let live = input.live_options();
     if input.from.is_empty() && live.is_empty() {
-        bail!("nothing to read: give --from PATH and/or a live source (--k8s, --kube-context)");
+        bail!("nothing to read: give --from PATH and/or a live source (--aws, --aws-profile, --aws-role-arn, --k8s, --kube-context)");
     }
     let options = LoadOptions { max_input_bytes: input.max_input_size.saturating_mul(1024 * 1024) };
     let (mut inventory, mut reports) =

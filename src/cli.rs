@@ -80,6 +80,22 @@ pub struct InputArgs {
     #[arg(long = "cluster", value_name = "NAME=PATH")]
     pub clusters: Vec<crate::model::ClusterLink>,
 
+    /// Collect live from AWS with the standard credential chain (environment, profile, SSO, web identity)
+    #[arg(long, help_heading = "Live sources")]
+    pub aws: bool,
+
+    /// AWS profile to collect from, one account each; repeatable (implies --aws)
+    #[arg(long = "aws-profile", value_name = "PROFILE", help_heading = "Live sources")]
+    pub aws_profiles: Vec<String>,
+
+    /// Role to assume into a member account (from the default credentials); repeatable (implies --aws)
+    #[arg(long = "aws-role-arn", value_name = "ARN", help_heading = "Live sources")]
+    pub aws_role_arns: Vec<String>,
+
+    /// AWS region to read EKS and EC2 in; repeatable [default: the account's enabled regions]
+    #[arg(long = "aws-region", value_name = "REGION", help_heading = "Live sources")]
+    pub aws_regions: Vec<String>,
+
     /// Collect live from Kubernetes: the current kubeconfig context, or in-cluster configuration
     #[arg(long, help_heading = "Live sources")]
     pub k8s: bool,
@@ -97,7 +113,13 @@ impl InputArgs {
     pub fn live_options(&self) -> crate::sources::live::LiveOptions {
         let k8s = (self.k8s || !self.kube_contexts.is_empty())
             .then(|| crate::sources::live::k8s::K8sOptions { contexts: self.kube_contexts.clone(), skip_secrets: self.no_secrets });
-        crate::sources::live::LiveOptions { k8s }
+        let aws =
+            (self.aws || !self.aws_profiles.is_empty() || !self.aws_role_arns.is_empty()).then(|| crate::sources::live::aws::AwsOptions {
+                profiles: self.aws_profiles.clone(),
+                role_arns: self.aws_role_arns.clone(),
+                regions: self.aws_regions.clone(),
+            });
+        crate::sources::live::LiveOptions { aws, k8s }
     }
 }
 

@@ -343,11 +343,11 @@ impl Reader<'_> {
             self.kinds.push("aws eks list-clusters");
             self.inventory.aws.listed_cluster_names.extend(names);
         }
+        if page.association.is_some() || page.associations.is_some() {
+            self.kinds.push("aws eks pod-identity-associations");
+        }
         let associations = page.association.into_iter().chain(page.associations.into_iter().flatten());
         for a in associations {
-            if !self.kinds.contains(&"aws eks pod-identity-associations") {
-                self.kinds.push("aws eks pod-identity-associations");
-            }
             let origin = self.origin_of(&a.association_arn);
             self.inventory.aws.pod_identity_associations.push(PodIdentityAssociation {
                 cluster_name: a.cluster_name,
@@ -502,9 +502,14 @@ impl Reader<'_> {
 
 /// The EKS cluster an instance or template belongs to, from the tags EKS and its tooling set.
 fn eks_cluster_tag(tags: &[RawTag]) -> Option<String> {
-    tags.iter().find_map(|t| match t.Key.as_str() {
-        "eks:cluster-name" | "aws:eks:cluster-name" | "alpha.eksctl.io/cluster-name" => Some(t.Value.clone()),
-        key => key.strip_prefix("kubernetes.io/cluster/").filter(|_| t.Value == "owned" || t.Value == "shared").map(str::to_string),
+    eks_cluster_of_tags(tags.iter().map(|t| (t.Key.as_str(), t.Value.as_str())))
+}
+
+/// The EKS cluster named by `(key, value)` tags, shared with live collection.
+pub(crate) fn eks_cluster_of_tags<'a>(mut tags: impl Iterator<Item = (&'a str, &'a str)>) -> Option<String> {
+    tags.find_map(|(key, value)| match key {
+        "eks:cluster-name" | "aws:eks:cluster-name" | "alpha.eksctl.io/cluster-name" => Some(value.to_string()),
+        key => key.strip_prefix("kubernetes.io/cluster/").filter(|_| value == "owned" || value == "shared").map(str::to_string),
     })
 }
 
@@ -533,6 +538,11 @@ pub fn recognise_credential_report_csv(path: &Arc<str>, text: &str) -> Result<Re
 /// Decodes the credential report CSV. `wrapper_line`: the JSON line of `Content` when the CSV was
 /// embedded (every row then points there); otherwise rows point at their own CSV line.
 fn read_credential_report(path: &Arc<str>, csv_text: &str, wrapper_line: Option<u32>) -> Result<Vec<IamUser>, SourceError> {
+    read_credential_report_rows(csv_text, |csv_line| Origin::file(path, wrapper_line.or(u32::try_from(csv_line).ok())))
+}
+
+/// The credential report's rows as users and keys; `origin_of(csv_line)` says where each row came from.
+pub(crate) fn read_credential_report_rows(csv_text: &str, origin_of: impl Fn(usize) -> Origin) -> Result<Vec<IamUser>, SourceError> {
     let mut reader = csv::ReaderBuilder::new().has_headers(true).from_reader(csv_text.as_bytes());
     let headers = reader.headers().map_err(|e| SourceError::new(format!("credential report: {e}")))?.clone();
     let column = |name: &str| headers.iter().position(|h| h == name);
@@ -554,8 +564,7 @@ fn read_credential_report(path: &Arc<str>, csv_text: &str, wrapper_line: Option<
         let csv_line = row_index + 2;
         let record = record.map_err(|e| SourceError::at_line(csv_line, format!("credential report: {e}")))?;
         let field = |i: Option<usize>| i.and_then(|i| record.get(i)).unwrap_or("");
-        let line = wrapper_line.or(u32::try_from(csv_line).ok());
-        let origin = Origin::file(path, line);
+        let origin = origin_of(csv_line);
         let name = field(Some(user_col)).to_string();
         let arn = field(Some(arn_col)).to_string();
         if arn.is_empty() {

@@ -48,6 +48,9 @@ pub struct SourceReport {
     pub kind: Option<String>,
     pub status: SourceStatus,
     pub objects: usize,
+    /// API calls made (live sources).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub calls: Option<usize>,
     pub errors: Vec<String>,
 }
 
@@ -222,7 +225,15 @@ fn load_file(file: &InputFile, options: &LoadOptions) -> (Option<Inventory>, Sou
             let objects = inventory.object_count();
             (
                 Some(inventory),
-                SourceReport { provider: Some(provider), origin, kind: Some(kind), status: SourceStatus::Ok, objects, errors: vec![] },
+                SourceReport {
+                    provider: Some(provider),
+                    origin,
+                    kind: Some(kind),
+                    status: SourceStatus::Ok,
+                    objects,
+                    calls: None,
+                    errors: vec![],
+                },
             )
         }
         Ok(Recognised::Unrecognised) => {
@@ -232,7 +243,15 @@ fn load_file(file: &InputFile, options: &LoadOptions) -> (Option<Inventory>, Sou
             } else {
                 (
                     None,
-                    SourceReport { provider: None, origin, kind: None, status: SourceStatus::Skipped, objects: 0, errors: vec![message] },
+                    SourceReport {
+                        provider: None,
+                        origin,
+                        kind: None,
+                        status: SourceStatus::Skipped,
+                        objects: 0,
+                        calls: None,
+                        errors: vec![message],
+                    },
                 )
             }
         }
@@ -312,7 +331,15 @@ pub fn recognise(path: &Arc<str>, cluster_input: &str, bytes: &[u8]) -> Result<R
 }
 
 fn error_report(origin: String, error: SourceError) -> SourceReport {
-    SourceReport { provider: None, origin, kind: None, status: SourceStatus::Error, objects: 0, errors: vec![error.to_string()] }
+    SourceReport {
+        provider: None,
+        origin,
+        kind: None,
+        status: SourceStatus::Error,
+        objects: 0,
+        calls: None,
+        errors: vec![error.to_string()],
+    }
 }
 
 fn io_message(e: &std::io::Error) -> String {

@@ -7,6 +7,7 @@ mod common;
 mod fake_k8s;
 mod formats;
 mod generated;
+mod live_aws;
 mod live_k8s;
 mod rules;
 mod secrets;

@@ -164,7 +164,7 @@ async fn collect_context(context: Option<String>, skip_secrets: bool) -> (Invent
 }
 
 fn report(origin: String, status: SourceStatus, objects: usize, errors: Vec<String>) -> SourceReport {
-    SourceReport { provider: Some(Provider::K8s), origin, kind: Some("kubernetes API".into()), status, objects, errors }
+    SourceReport { provider: Some(Provider::K8s), origin, kind: Some("kubernetes API".into()), status, objects, calls: None, errors }
 }
 
 /// A client for a kubeconfig context (the current one when `None`, or in-cluster config).

@@ -2,6 +2,7 @@
 //! credential chains. Async lives here and nowhere else; the caller gets an inventory and one
 //! [`SourceReport`](super::SourceReport) per source (context, account, ...).
 
+pub mod aws;
 pub mod k8s;
 
 use std::future::Future;
@@ -13,12 +14,13 @@ use crate::sources::SourceReport;
 /// What to collect live.
 #[derive(Clone, Debug, Default)]
 pub struct LiveOptions {
+    pub aws: Option<aws::AwsOptions>,
     pub k8s: Option<k8s::K8sOptions>,
 }
 
 impl LiveOptions {
     pub fn is_empty(&self) -> bool {
-        self.k8s.is_none()
+        self.aws.is_none() && self.k8s.is_none()
     }
 }
 
@@ -33,19 +35,32 @@ pub fn collect(options: &LiveOptions) -> (Inventory, Vec<SourceReport>) {
                 kind: None,
                 status: crate::sources::SourceStatus::Error,
                 objects: 0,
+                calls: None,
                 errors: vec![format!("cannot start the async runtime: {e}")],
             };
             return (Inventory::default(), vec![report]);
         }
     };
     runtime.block_on(async {
+        // Clouds and clusters at once; each keeps its own failures.
+        let aws_results = async {
+            match &options.aws {
+                Some(o) => aws::collect(o).await,
+                None => Vec::new(),
+            }
+        };
+        let k8s_results = async {
+            match &options.k8s {
+                Some(o) => k8s::collect(o).await,
+                None => Vec::new(),
+            }
+        };
+        let (aws_results, k8s_results) = tokio::join!(aws_results, k8s_results);
         let mut inventory = Inventory::default();
         let mut reports = Vec::new();
-        if let Some(k8s_options) = &options.k8s {
-            for (inv, report) in k8s::collect(k8s_options).await {
-                inventory.merge(inv);
-                reports.push(report);
-            }
+        for (inv, report) in aws_results.into_iter().chain(k8s_results) {
+            inventory.merge(inv);
+            reports.push(report);
         }
         (inventory, reports)
     })
