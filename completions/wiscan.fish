@@ -41,7 +41,7 @@ complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l max-input-size -d
 complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l cluster -d 'Kubernetes objects read from PATH (a file, or a directory and everything below it) belong to the cloud cluster NAME; repeatable. Without it, a cluster is learned from the IRSA trusts, or from the only cluster described in the scan' -r
 complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l aws-profile -d 'AWS profile to collect from, one account each; repeatable (implies --aws)' -r
 complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l aws-role-arn -d 'Role to assume into a member account (from the default credentials); repeatable (implies --aws)' -r
-complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l aws-region -d 'AWS region to read EKS and EC2 in; repeatable [default: the account\'s enabled regions]' -r
+complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l aws-region -d 'AWS region to read EKS and EC2 in; repeatable (implies --aws) [default: the account\'s enabled regions]' -r
 complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l kube-context -d 'Kubeconfig context to collect from; repeatable, contexts are read in parallel (implies --k8s)' -r
 complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l format -d 'Report format' -r -f -a "table\t''
 json\t''
@@ -76,7 +76,7 @@ complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l max-input-size
 complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l cluster -d 'Kubernetes objects read from PATH (a file, or a directory and everything below it) belong to the cloud cluster NAME; repeatable. Without it, a cluster is learned from the IRSA trusts, or from the only cluster described in the scan' -r
 complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l aws-profile -d 'AWS profile to collect from, one account each; repeatable (implies --aws)' -r
 complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l aws-role-arn -d 'Role to assume into a member account (from the default credentials); repeatable (implies --aws)' -r
-complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l aws-region -d 'AWS region to read EKS and EC2 in; repeatable [default: the account\'s enabled regions]' -r
+complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l aws-region -d 'AWS region to read EKS and EC2 in; repeatable (implies --aws) [default: the account\'s enabled regions]' -r
 complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l kube-context -d 'Kubeconfig context to collect from; repeatable, contexts are read in parallel (implies --k8s)' -r
 complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l out -d 'Where to write the snapshot (`-` for standard output)' -r -F
 complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l color -d 'When to colour output: auto = on a terminal and without NO_COLOR' -r -f -a "auto\t''

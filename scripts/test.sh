@@ -39,5 +39,5 @@ AWS_PROXY="$("$VENV/bin/python" -c 'import json,sys; print(json.load(open(sys.ar
 export FAKES_STATE="$STATE" FAKES_DEMO_DUMP="$STATE_DIR/demo-dump"
 
 cargo fmt --all -- --check
-cargo build --locked --benches
+cargo test --locked --benches --no-run   # compile the benchmark in the test profile (shares the build)
 cargo test --locked --lib --test integration

@@ -30,7 +30,10 @@ pub enum Status {
 #[derive(Clone, Copy, Debug)]
 pub struct Terminal {
     pub stdout_is_terminal: bool,
+    pub stderr_is_terminal: bool,
     pub no_color: bool,
+    /// `CI` is set: no progress spinners in build logs.
+    pub is_ci: bool,
 }
 
 pub fn run(cli: Cli, terminal: Terminal) -> Result<Status> {
@@ -39,9 +42,11 @@ pub fn run(cli: Cli, terminal: Terminal) -> Result<Status> {
         ColorChoice::Never => false,
         ColorChoice::Auto => terminal.stdout_is_terminal && !terminal.no_color,
     };
+    let show_progress =
+        terminal.stderr_is_terminal && !terminal.is_ci && cli.verbosity.tracing_level_filter() >= tracing::level_filters::LevelFilter::WARN;
     match cli.command {
-        Command::Scan(args) => scan(args, color),
-        Command::Collect(args) => collect(args),
+        Command::Scan(args) => scan(args, color, show_progress),
+        Command::Collect(args) => collect(args, show_progress),
         Command::Rules(args) => explain_rules(args),
         Command::Completions { shell } => {
             let mut out = std::io::stdout().lock();
@@ -51,8 +56,9 @@ pub fn run(cli: Cli, terminal: Terminal) -> Result<Status> {
     }
 }
 
-fn load(input: &InputArgs) -> Result<(Inventory, Vec<SourceReport>)> {
-    let live = input.live_options();
+fn load(input: &InputArgs, show_progress: bool) -> Result<(Inventory, Vec<SourceReport>)> {
+    let mut live = input.live_options();
+    live.show_progress = show_progress;
     if input.from.is_empty() && live.is_empty() {
         bail!("nothing to read: give --from PATH and/or a live source (--aws, --aws-profile, --aws-role-arn, --k8s, --kube-context)");
     }
@@ -75,7 +81,7 @@ fn load(input: &InputArgs) -> Result<(Inventory, Vec<SourceReport>)> {
     Ok((inventory, reports))
 }
 
-fn scan(args: ScanArgs, color: bool) -> Result<Status> {
+fn scan(args: ScanArgs, color: bool, show_progress: bool) -> Result<Status> {
     let config = match &args.config {
         Some(path) => Config::load(path, true)?.unwrap_or_default(),
         None => Config::load(Path::new(DEFAULT_FILE), false)?.unwrap_or_default(),
@@ -86,7 +92,7 @@ fn scan(args: ScanArgs, color: bool) -> Result<Status> {
         None => HashSet::new(),
     };
 
-    let (inventory, sources) = load(&args.input)?;
+    let (inventory, sources) = load(&args.input, show_progress)?;
     let now = args.now.unwrap_or_else(jiff::Timestamp::now);
     let triage = Triage {
         severity_overrides: config.severity_overrides.clone(),
@@ -135,8 +141,8 @@ fn scan(args: ScanArgs, color: bool) -> Result<Status> {
     })
 }
 
-fn collect(args: CollectArgs) -> Result<Status> {
-    let (inventory, sources) = load(&args.input)?;
+fn collect(args: CollectArgs, show_progress: bool) -> Result<Status> {
+    let (inventory, sources) = load(&args.input, show_progress)?;
     let out_path = (args.out.as_os_str() != "-").then_some(args.out.as_path());
     write_output(out_path, |out| sources::snapshot::write(&inventory, out))?;
     let failed = sources.iter().any(SourceReport::is_failure);

@@ -92,7 +92,7 @@ pub struct InputArgs {
     #[arg(long = "aws-role-arn", value_name = "ARN", help_heading = "Live sources")]
     pub aws_role_arns: Vec<String>,
 
-    /// AWS region to read EKS and EC2 in; repeatable [default: the account's enabled regions]
+    /// AWS region to read EKS and EC2 in; repeatable (implies --aws) [default: the account's enabled regions]
     #[arg(long = "aws-region", value_name = "REGION", help_heading = "Live sources")]
     pub aws_regions: Vec<String>,
 
@@ -119,7 +119,7 @@ impl InputArgs {
                 role_arns: self.aws_role_arns.clone(),
                 regions: self.aws_regions.clone(),
             });
-        crate::sources::live::LiveOptions { aws, k8s }
+        crate::sources::live::LiveOptions { aws, k8s, show_progress: false }
     }
 }
 

@@ -13,7 +13,9 @@ fn main() -> ExitCode {
     init_logging(&cli);
     let terminal = Terminal {
         stdout_is_terminal: std::io::stdout().is_terminal(),
+        stderr_is_terminal: std::io::stderr().is_terminal(),
         no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+        is_ci: std::env::var_os("CI").is_some(),
     };
     match app::run(cli, terminal) {
         Ok(status) => ExitCode::from(status as u8),

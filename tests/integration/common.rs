@@ -64,3 +64,17 @@ pub fn scan_json(path: &Path) -> Value {
 pub fn findings(report: &Value) -> &Vec<Value> {
     report["findings"].as_array().expect("findings array")
 }
+
+/// Findings without their location (file and line offline, none live), for live/offline parity.
+pub fn without_locations(report: &Value) -> Vec<Value> {
+    findings(report)
+        .iter()
+        .map(|f| {
+            let mut f = f.clone();
+            if let Some(map) = f.as_object_mut() {
+                map.remove("location");
+            }
+            f
+        })
+        .collect()
+}

@@ -42,34 +42,23 @@ fn control(base: &str, method: &str, path: &str, body: &str) -> String {
     response.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default()
 }
 
-fn scan(fakes: &Fakes, args: &[&str]) -> (i32, Value, String) {
-    let out = wiscan()
-        .env("AWS_ENDPOINT_URL", &fakes.aws)
+/// The binary pointed at the fakes with dummy credentials.
+fn aws_cli(fakes: &Fakes) -> assert_cmd::Command {
+    let mut cmd = wiscan();
+    cmd.env("AWS_ENDPOINT_URL", &fakes.aws)
         .env("AWS_ACCESS_KEY_ID", "testing")
         .env("AWS_SECRET_ACCESS_KEY", "testing")
         .env("AWS_REGION", "us-east-1")
-        .env("AWS_MAX_ATTEMPTS", "3")
-        .args(["scan", "--format", "json", "--fail-on", "none"])
-        .args(args)
-        .output()
-        .expect("runs");
+        .env("AWS_MAX_ATTEMPTS", "3");
+    cmd
+}
+
+fn scan(fakes: &Fakes, args: &[&str]) -> (i32, Value, String) {
+    let out = aws_cli(fakes).args(["scan", "--format", "json", "--fail-on", "none"]).args(args).output().expect("runs");
     let stdout = String::from_utf8_lossy(&out.stdout).to_string();
     let stderr = String::from_utf8_lossy(&out.stderr).to_string();
     let report = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}\n{stderr}"));
     (out.status.code().unwrap_or(-1), report, stderr)
-}
-
-fn comparable(report: &Value) -> Vec<Value> {
-    report["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .map(|f| {
-            let mut f = f.clone();
-            f.as_object_mut().expect("object").remove("location");
-            f
-        })
-        .collect()
 }
 
 #[test]
@@ -83,7 +72,7 @@ fn live_aws_against_moto() {
     let (code, live, stderr) = scan(&fakes, &regions);
     assert_eq!(code, 0, "{stderr}");
     let offline = crate::common::run(&["scan", "--from", &fakes.demo_dump, "--format", "json", "--fail-on", "none"]).json();
-    let (l, o) = (comparable(&live), comparable(&offline));
+    let (l, o) = (crate::common::without_locations(&live), crate::common::without_locations(&offline));
     assert!(l.len() > 15, "the seeded demo has findings: {l:#?}");
     for rule in ["AWS001", "AWS002", "AWS004", "AWS005", "AWS006", "AWS007", "AWS008", "AWS009"] {
         assert!(l.iter().any(|f| f["rule_id"] == rule), "{rule} missing live");
@@ -93,6 +82,29 @@ fn live_aws_against_moto() {
     assert_eq!((source["origin"].as_str(), source["status"].as_str()), (Some("aws/123456789012"), Some("ok")));
     let calls = source["calls"].as_u64().expect("calls counted");
     assert!(calls > 10 && calls < 200, "{calls} calls");
+
+    // The live scan's snapshot scans to the same findings; its SARIF places live resources on
+    // stable synthetic paths and validates.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let snapshot = dir.path().join("aws.snapshot.json");
+    let out = aws_cli(&fakes).args(["collect", "--out"]).arg(&snapshot).args(&regions).output().expect("runs");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let from_snapshot =
+        crate::common::run(&["scan", "--from", &snapshot.to_string_lossy(), "--format", "json", "--fail-on", "none"]).json();
+    assert_eq!(crate::common::without_locations(&from_snapshot), l, "the snapshot scans to the live findings");
+    let out = aws_cli(&fakes).args(["scan", "--format", "sarif"]).args(&regions).output().expect("runs");
+    let sarif: Value = serde_json::from_slice(&out.stdout).expect("SARIF is JSON");
+    let schema: Value = serde_json::from_str(include_str!("../sarif-2.1.0.json")).expect("schema");
+    let validator = jsonschema::options().build(&schema).expect("schema compiles");
+    assert!(validator.is_valid(&sarif));
+    let uris: Vec<&str> = sarif["runs"][0]["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .filter_map(|r| r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].as_str())
+        .collect();
+    assert!(!uris.is_empty() && uris.iter().all(|u| u.starts_with(".wiscan/aws/") && !u.contains(':')), "{uris:?}");
+    assert_eq!(sarif["runs"][0]["automationDetails"]["id"], "wiscan/aws/123456789012/");
 
     // 2. Throttling and 5xx are retried by the SDK; the scan is complete.
     control(
@@ -105,7 +117,7 @@ fn live_aws_against_moto() {
     let (code, report, stderr) = scan(&fakes, &regions);
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(report["sources"][0]["status"], "ok");
-    assert_eq!(comparable(&report), l, "retried calls give the same result");
+    assert_eq!(crate::common::without_locations(&report), l, "retried calls give the same result");
     let seen: Value = serde_json::from_str(&control(&fakes.aws, "GET", "/__requests", "")).expect("requests");
     let injected = seen.as_array().expect("list").iter().filter(|r| r["injected"] == true).count();
     assert_eq!(injected, 4, "every injected fault was met once");

@@ -46,20 +46,6 @@ fn scan_live(fake: &FakeK8s, dir: &Path, extra: &[&str]) -> Live {
     Live { code: out.status.code().unwrap_or(-1), report, stderr: String::from_utf8_lossy(&out.stderr).to_string() }
 }
 
-/// Findings without their location (file and line offline, none live).
-fn comparable(report: &Value) -> Vec<Value> {
-    report["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .map(|f| {
-            let mut f = f.clone();
-            f.as_object_mut().expect("object").remove("location");
-            f
-        })
-        .collect()
-}
-
 #[test]
 fn live_and_offline_scans_of_the_same_objects_agree() {
     let fake = FakeK8s::start(demo_objects());
@@ -78,7 +64,7 @@ fn live_and_offline_scans_of_the_same_objects_agree() {
         "none",
     ])
     .json();
-    let (l, o) = (comparable(&live.report), comparable(&offline));
+    let (l, o) = (crate::common::without_locations(&live.report), crate::common::without_locations(&offline));
     assert!(l.iter().any(|f| f["rule_id"] == "K8S003"), "the live scan reads Secrets");
     assert_eq!(l, o, "live and offline findings differ");
     let source = &live.report["sources"][0];

@@ -10,7 +10,9 @@ pub mod static_azure_secret_in_cluster;
 pub mod static_creds_in_federated_workload;
 pub mod static_gcp_key_in_cluster;
 
-use crate::model::k8s::{EnvSource, StaticCredential, Workload};
+use crate::finding::Resource;
+use crate::model::Origin;
+use crate::model::k8s::{ClusterRef, EnvSource, StaticCredential, Workload};
 use crate::rules::Context;
 
 /// Workloads worth reporting: Pods and ReplicaSets whose controller is in the inventory are
@@ -38,4 +40,51 @@ pub(crate) fn literal_env_credentials<'a>(
 /// The cluster an object belongs to, for evidence.
 pub(crate) fn cluster_evidence(cluster: &crate::model::k8s::ClusterRef) -> String {
     cluster.display().to_string()
+}
+
+/// A static credential found in cluster data, and what holds it.
+pub(crate) struct CredentialSite<'a> {
+    pub resource: Resource,
+    pub cluster: &'a ClusterRef,
+    pub origin: &'a Origin,
+    /// `Secret payments/aws`, `Deployment payments/api`.
+    pub holder: String,
+    /// `data.KEY`, or `container/env/NAME` for a literal in a manifest.
+    pub path: String,
+    /// Written into a workload's manifest rather than stored in a Secret or ConfigMap.
+    pub is_manifest: bool,
+    pub credential: &'a StaticCredential,
+}
+
+/// Every credential of one kind in Secrets, ConfigMaps and reportable workloads' literal env values.
+pub(crate) fn credential_sites<'a>(cx: &Context<'a>, wanted: fn(&StaticCredential) -> bool) -> Vec<CredentialSite<'a>> {
+    let inventory = cx.inventory;
+    let mut sites = Vec::new();
+    for o in &inventory.k8s.config_objects {
+        for (path, credential) in o.credentials.iter().filter(|(_, c)| wanted(c)) {
+            sites.push(CredentialSite {
+                resource: o.resource(),
+                cluster: &o.cluster,
+                origin: &o.origin,
+                holder: format!("{} {}/{}", o.kind, o.namespace, o.name),
+                path: path.clone(),
+                is_manifest: false,
+                credential,
+            });
+        }
+    }
+    for w in inventory.workloads_by_controller() {
+        for (path, credential) in literal_env_credentials(w, wanted) {
+            sites.push(CredentialSite {
+                resource: w.resource(),
+                cluster: &w.cluster,
+                origin: &w.origin,
+                holder: format!("{} {}/{}", w.kind, w.namespace, w.name),
+                path,
+                is_manifest: true,
+                credential,
+            });
+        }
+    }
+    sites
 }

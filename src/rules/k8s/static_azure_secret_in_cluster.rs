@@ -1,6 +1,6 @@
 //! K8S005 static-azure-secret-in-cluster: Azure client secrets in cluster data.
 
-use super::{cluster_evidence, literal_env_credentials, reportable_workloads};
+use super::{cluster_evidence, credential_sites};
 use crate::model::k8s::StaticCredential;
 use crate::rules::prelude::*;
 
@@ -12,25 +12,18 @@ fn is_azure(c: &StaticCredential) -> bool {
 
 impl Rule for StaticAzureSecretInCluster {
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
-        let holders = cx.inventory.k8s.config_objects.iter().flat_map(|o| {
-            o.credentials.iter().filter(|(_, c)| is_azure(c)).map(move |(path, c)| {
-                (o.resource(), &o.cluster, &o.origin, format!("{} {}/{}", o.kind, o.namespace, o.name), path.clone(), c)
-            })
-        });
-        let env = reportable_workloads(cx).flat_map(|w| {
-            literal_env_credentials(w, is_azure)
-                .into_iter()
-                .map(move |(path, c)| (w.resource(), &w.cluster, &w.origin, format!("{} {}/{}", w.kind, w.namespace, w.name), path, c))
-        });
-        for (resource, cluster, origin, holder, path, credential) in holders.chain(env) {
-            let StaticCredential::AzureClientSecret { setting } = credential else { continue };
+        for site in credential_sites(cx, is_azure) {
+            let StaticCredential::AzureClientSecret { setting } = site.credential else { continue };
             out.push(
-                self.finding(resource)
-                    .message(format!("an Azure client secret ({setting}) is stored in {holder} ({path}): whoever can read it signs in as that application"))
-                    .evidence("cluster", cluster_evidence(cluster))
+                self.finding(site.resource)
+                    .message(format!(
+                        "an Azure client secret ({setting}) is stored in {} ({}): whoever can read it signs in as that application",
+                        site.holder, site.path
+                    ))
+                    .evidence("cluster", cluster_evidence(site.cluster))
                     .evidence("setting", setting)
-                    .evidence("path", path)
-                    .at(origin),
+                    .evidence("path", &site.path)
+                    .at(site.origin),
             );
         }
     }

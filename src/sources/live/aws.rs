@@ -59,20 +59,24 @@ struct Collected {
     errors: Vec<String>,
 }
 
-/// Counts API calls; the count goes into the account's report.
-#[derive(Clone, Default)]
-struct Calls(Arc<AtomicUsize>);
+/// Counts API calls; the count goes into the account's report and its progress line.
+#[derive(Clone)]
+struct Calls(Arc<AtomicUsize>, indicatif::ProgressBar);
 
 impl Calls {
+    fn new(bar: indicatif::ProgressBar) -> Self {
+        Calls(Arc::default(), bar)
+    }
     fn tick(&self) {
         self.0.fetch_add(1, Ordering::Relaxed);
+        self.1.inc(1);
     }
     fn get(&self) -> usize {
         self.0.load(Ordering::Relaxed)
     }
 }
 
-pub async fn collect(options: &AwsOptions) -> Vec<(Inventory, SourceReport)> {
+pub(crate) async fn collect(options: &AwsOptions, progress: &super::Progress) -> Vec<(Inventory, SourceReport)> {
     let mut targets: Vec<Target> = options.profiles.iter().cloned().map(Target::Profile).collect();
     targets.extend(options.role_arns.iter().cloned().map(Target::AssumeRole));
     if targets.is_empty() {
@@ -81,7 +85,8 @@ pub async fn collect(options: &AwsOptions) -> Vec<(Inventory, SourceReport)> {
     let mut tasks = JoinSet::new();
     for (i, target) in targets.into_iter().enumerate() {
         let regions = options.regions.clone();
-        tasks.spawn(async move { (i, collect_account(target, regions).await) });
+        let bar = progress.source(&format!("aws {}", target.label()));
+        tasks.spawn(async move { (i, collect_account(target, regions, bar).await) });
     }
     let mut results = Vec::new();
     while let Some(joined) = tasks.join_next().await {
@@ -110,8 +115,8 @@ async fn sdk_config(target: &Target) -> SdkConfig {
     }
 }
 
-async fn collect_account(target: Target, regions: Vec<String>) -> (Inventory, SourceReport) {
-    let calls = Calls::default();
+async fn collect_account(target: Target, regions: Vec<String>, bar: indicatif::ProgressBar) -> (Inventory, SourceReport) {
+    let calls = Calls::new(bar);
     let conf = sdk_config(&target).await;
     let sts = aws_sdk_sts::Client::new(&conf);
     calls.tick();
@@ -129,6 +134,7 @@ async fn collect_account(target: Target, regions: Vec<String>) -> (Inventory, So
         }
     };
     let origin_name = format!("aws/{account}");
+    calls.1.set_prefix(origin_name.clone());
     let collected = Arc::new(Mutex::new(Collected::default()));
     let regions = if regions.is_empty() { enabled_regions(&conf, &calls, &collected).await } else { regions };
 
@@ -154,6 +160,7 @@ async fn collect_account(target: Target, regions: Vec<String>) -> (Inventory, So
     errors.sort();
     let objects = collected.inventory.object_count();
     let status = if errors.is_empty() { SourceStatus::Ok } else { SourceStatus::Partial };
+    calls.1.finish_with_message(format!("done, {objects} objects"));
     tracing::info!("{origin_name}: {objects} objects, {} API calls", calls.get());
     (collected.inventory, report(origin_name, status, objects, calls.get(), errors))
 }

@@ -42,13 +42,14 @@ pub struct K8sOptions {
 }
 
 /// One report per context, all contexts at once.
-pub async fn collect(options: &K8sOptions) -> Vec<(Inventory, SourceReport)> {
+pub(crate) async fn collect(options: &K8sOptions, progress: &super::Progress) -> Vec<(Inventory, SourceReport)> {
     let contexts: Vec<Option<String>> =
         if options.contexts.is_empty() { vec![None] } else { options.contexts.iter().cloned().map(Some).collect() };
     let mut tasks = JoinSet::new();
     for (i, context) in contexts.into_iter().enumerate() {
         let skip_secrets = options.skip_secrets;
-        tasks.spawn(async move { (i, collect_context(context, skip_secrets).await) });
+        let bar = progress.source(&format!("k8s/{}", context.as_deref().unwrap_or("current-context")));
+        tasks.spawn(async move { (i, collect_context(context, skip_secrets, bar).await) });
     }
     let mut results: Vec<(usize, (Inventory, SourceReport))> = Vec::new();
     while let Some(joined) = tasks.join_next().await {
@@ -60,7 +61,7 @@ pub async fn collect(options: &K8sOptions) -> Vec<(Inventory, SourceReport)> {
     results.into_iter().map(|(_, r)| r).collect()
 }
 
-async fn collect_context(context: Option<String>, skip_secrets: bool) -> (Inventory, SourceReport) {
+async fn collect_context(context: Option<String>, skip_secrets: bool, bar: indicatif::ProgressBar) -> (Inventory, SourceReport) {
     let (client, name) = match client_for(context.as_deref()).await {
         Ok(pair) => pair,
         Err(e) => {
@@ -74,7 +75,8 @@ async fn collect_context(context: Option<String>, skip_secrets: bool) -> (Invent
     macro_rules! list_kind {
         ($kind:ty, $label:literal) => {{
             let api: Api<$kind> = Api::all(client.clone());
-            lists.spawn(async move { ($label, list_all(api).await) });
+            let bar = bar.clone();
+            lists.spawn(async move { ($label, list_all(api, &bar).await) });
         }};
     }
     list_kind!(Namespace, "namespaces");
@@ -101,8 +103,9 @@ async fn collect_context(context: Option<String>, skip_secrets: bool) -> (Invent
             plural: plural.into(),
         };
         let api: Api<DynamicObject> = Api::all_with(client.clone(), &resource);
+        let bar = bar.clone();
         lists.spawn(async move {
-            let items = match list_all(api).await {
+            let items = match list_all(api, &bar).await {
                 Err(e) if e.starts_with("not found") => Ok(Vec::new()),
                 other => other,
             };
@@ -159,6 +162,7 @@ async fn collect_context(context: Option<String>, skip_secrets: bool) -> (Invent
     } else {
         SourceStatus::Partial
     };
+    bar.finish_with_message(format!("done, {count} objects"));
     tracing::info!("{origin}: {count} objects");
     (Inventory { k8s, ..Default::default() }, report(origin, status, count, errors))
 }
@@ -186,7 +190,7 @@ async fn client_for(context: Option<&str>) -> Result<(Client, String), String> {
 
 /// Every item of a kind, following `continue` tokens; 5xx answers are retried (kube itself
 /// retries 429, 503 and 504, honouring `Retry-After`).
-async fn list_all<K>(api: Api<K>) -> Result<Vec<Value>, String>
+async fn list_all<K>(api: Api<K>, bar: &indicatif::ProgressBar) -> Result<Vec<Value>, String>
 where
     K: kube::Resource + Clone + DeserializeOwned + Serialize + std::fmt::Debug,
 {
@@ -197,6 +201,7 @@ where
         if let Some(t) = &token {
             params = params.continue_token(t);
         }
+        bar.inc(1);
         let page = super::with_retries(|| api.list(&params), |e: &kube::Error| matches!(e, kube::Error::Api(s) if s.code >= 500))
             .await
             .map_err(describe)?;

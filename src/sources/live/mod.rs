@@ -16,6 +16,8 @@ use crate::sources::SourceReport;
 pub struct LiveOptions {
     pub aws: Option<aws::AwsOptions>,
     pub k8s: Option<k8s::K8sOptions>,
+    /// Spinners on stderr, one per account and context: only on a terminal, never with `-q` or in CI.
+    pub show_progress: bool,
 }
 
 impl LiveOptions {
@@ -41,17 +43,18 @@ pub fn collect(options: &LiveOptions) -> (Inventory, Vec<SourceReport>) {
             return (Inventory::default(), vec![report]);
         }
     };
+    let progress = Progress::new(options.show_progress);
     runtime.block_on(async {
         // Clouds and clusters at once; each keeps its own failures.
         let aws_results = async {
             match &options.aws {
-                Some(o) => aws::collect(o).await,
+                Some(o) => aws::collect(o, &progress).await,
                 None => Vec::new(),
             }
         };
         let k8s_results = async {
             match &options.k8s {
-                Some(o) => k8s::collect(o).await,
+                Some(o) => k8s::collect(o, &progress).await,
                 None => Vec::new(),
             }
         };
@@ -83,4 +86,26 @@ where
         }
     }
     call().await
+}
+
+/// Live progress: a spinner per source counting its calls, drawn on stderr only when asked.
+#[derive(Clone)]
+pub(crate) struct Progress(Option<indicatif::MultiProgress>);
+
+impl Progress {
+    fn new(show: bool) -> Self {
+        Progress(show.then(|| indicatif::MultiProgress::with_draw_target(indicatif::ProgressDrawTarget::stderr())))
+    }
+
+    /// A spinner for one source; a hidden one when progress is off.
+    pub(crate) fn source(&self, name: &str) -> indicatif::ProgressBar {
+        let Some(multi) = &self.0 else { return indicatif::ProgressBar::hidden() };
+        let bar = multi.add(indicatif::ProgressBar::new_spinner());
+        if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} {prefix}: {pos} calls {msg}") {
+            bar.set_style(style);
+        }
+        bar.set_prefix(name.to_string());
+        bar.enable_steady_tick(Duration::from_millis(120));
+        bar
+    }
 }
