@@ -59,7 +59,7 @@ pub enum Command {
 pub struct InputArgs {
     /// Read a file, a directory (walked recursively) or `-` (standard input); repeatable.
     /// Files are recognised by content: AWS CLI JSON outputs (iam get-account-authorization-details,
-    /// list-roles, get-role, get-credential-report, list-access-keys, OIDC providers; eks describe-cluster,
+    /// list-roles, get-role, get-credential-report, list-access-keys, get-access-key-last-used, OIDC providers; eks describe-cluster,
     /// list-clusters, pod identity associations; ec2 describe-instances, describe-launch-template-versions;
     /// rolesanywhere list-trust-anchors), the credential report CSV, trust policy documents; Kubernetes
     /// objects from kubectl -o json|yaml and multi-document manifests (helm template); wiscan snapshots

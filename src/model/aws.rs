@@ -27,6 +27,16 @@ pub struct AwsInventory {
     pub node_capacity: Vec<NodeCapacity>,
     #[serde(default)]
     pub trust_anchors: Vec<TrustAnchor>,
+    /// `get-access-key-last-used` answers: they name the user, not the key, so they are joined
+    /// to a user's only key when consolidating.
+    #[serde(default)]
+    pub key_last_used: Vec<KeyLastUsed>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct KeyLastUsed {
+    pub user_name: String,
+    pub last_used: Timestamp,
 }
 
 /// An IAM role and the trust policy that says who may assume it.
@@ -213,6 +223,7 @@ impl AwsInventory {
         self.pod_identity_associations.extend(other.pod_identity_associations);
         self.node_capacity.extend(other.node_capacity);
         self.trust_anchors.extend(other.trust_anchors);
+        self.key_last_used.extend(other.key_last_used);
     }
 
     pub fn object_count(&self) -> usize {

@@ -11,6 +11,16 @@ pub(super) fn consolidate(inv: &mut AwsInventory) {
     inv.roles.dedup_by(|later, first| later.arn == first.arn);
 
     merge_users(&mut inv.users);
+    for hint in std::mem::take(&mut inv.key_last_used) {
+        let mut users = inv.users.iter_mut().filter(|u| u.name == hint.user_name);
+        if let (Some(user), None) = (users.next(), users.next()) {
+            if let [key] = user.keys.as_mut_slice() {
+                if key.last_used.is_none() {
+                    key.last_used = Some(hint.last_used);
+                }
+            }
+        }
+    }
 
     inv.oidc_providers.sort_by(|a, b| a.issuer.key().cmp(&b.issuer.key()).then(b.client_ids.is_some().cmp(&a.client_ids.is_some())));
     let mut providers: Vec<super::aws::OidcProvider> = Vec::with_capacity(inv.oidc_providers.len());

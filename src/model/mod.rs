@@ -5,7 +5,9 @@
 
 pub mod aws;
 mod aws_join;
+pub mod azure;
 pub mod exposure;
+pub mod gcp;
 pub mod index;
 pub mod k8s;
 mod link;
@@ -46,6 +48,12 @@ pub struct Inventory {
     pub aws: AwsInventory,
     #[serde(default)]
     pub k8s: K8sInventory,
+    /// Filled by the GCP source (not yet collected).
+    #[serde(default)]
+    pub gcp: gcp::GcpInventory,
+    /// Filled by the Azure source (not yet collected).
+    #[serde(default)]
+    pub azure: azure::AzureInventory,
     #[serde(skip)]
     pub index: Index,
 }
@@ -55,6 +63,8 @@ impl Inventory {
     pub fn merge(&mut self, other: Inventory) {
         self.aws.merge(other.aws);
         self.k8s.merge(other.k8s);
+        self.gcp.merge(other.gcp);
+        self.azure.merge(other.azure);
     }
 
     /// Joins records that describe the same object from several inputs, sorts, and builds the indexes.
@@ -69,7 +79,7 @@ impl Inventory {
     }
 
     pub fn object_count(&self) -> usize {
-        self.aws.object_count() + self.k8s.object_count()
+        self.aws.object_count() + self.k8s.object_count() + self.gcp.object_count() + self.azure.object_count()
     }
 }
 

@@ -40,6 +40,8 @@ struct Envelope {
     ReportFormat: Option<String>,
     // iam list-access-keys / get-access-key-last-used
     AccessKeyMetadata: Option<Vec<RawAccessKey>>,
+    UserName: Option<String>,
+    AccessKeyLastUsed: Option<RawLastUsed>,
     // iam list-open-id-connect-providers / get-open-id-connect-provider
     OpenIDConnectProviderList: Option<Vec<RawArn>>,
     Url: Option<String>,
@@ -91,6 +93,13 @@ struct RawAccessKey {
     Status: String,
     #[serde(default)]
     CreateDate: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[allow(non_snake_case)]
+struct RawLastUsed {
+    #[serde(default)]
+    LastUsedDate: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -309,6 +318,12 @@ impl Reader<'_> {
             self.kinds.push("aws iam list-access-keys");
             for key in keys {
                 self.access_key(key);
+            }
+        }
+        if let (Some(user_name), Some(last_used)) = (page.UserName, page.AccessKeyLastUsed) {
+            self.kinds.push("aws iam get-access-key-last-used");
+            if let Some(last_used) = last_used.LastUsedDate.as_deref().and_then(parse_time) {
+                self.inventory.aws.key_last_used.push(crate::model::aws::KeyLastUsed { user_name, last_used });
             }
         }
         if let Some(list) = page.OpenIDConnectProviderList {

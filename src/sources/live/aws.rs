@@ -196,7 +196,9 @@ async fn collect_iam(conf: &SdkConfig, account: &str, calls: &Calls, collected: 
     let mut roles = Vec::new();
     let mut users = Vec::new();
     let mut errors = Vec::new();
-    let mut pages = iam.get_account_authorization_details().filter(EntityType::Role).filter(EntityType::User).into_paginator().send();
+    // 1,000 is the largest page IAM serves: 10k roles in 10 calls.
+    let mut pages =
+        iam.get_account_authorization_details().filter(EntityType::Role).filter(EntityType::User).max_items(1000).into_paginator().send();
     while let Some(page) = pages.next().await {
         calls.tick();
         match page {

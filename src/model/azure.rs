@@ -1,0 +1,101 @@
+//! Azure objects the Azure source will fill (ARM and Microsoft Graph): user-assigned managed
+//! identities and app registrations with their federated credentials and secrets' metadata,
+//! AKS clusters, role assignments. Plain data with origins, like the other providers.
+
+use serde::{Deserialize, Serialize};
+
+use super::Origin;
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct AzureInventory {
+    #[serde(default)]
+    pub identities: Vec<AzureIdentity>,
+    #[serde(default)]
+    pub federated_credentials: Vec<FederatedCredential>,
+    #[serde(default)]
+    pub password_credentials: Vec<PasswordCredential>,
+    #[serde(default)]
+    pub clusters: Vec<AksCluster>,
+    #[serde(default)]
+    pub role_assignments: Vec<RoleAssignment>,
+}
+
+/// A user-assigned managed identity, an app registration or a service principal.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct AzureIdentity {
+    /// ARM resource ID, or `applications/OBJECT_ID` for Graph objects.
+    pub id: String,
+    pub kind: String,
+    pub display_name: String,
+    pub client_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub principal_id: Option<String>,
+    pub origin: Origin,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct FederatedCredential {
+    /// The identity's `id`.
+    pub identity: String,
+    pub name: String,
+    pub issuer: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    /// Flexible federated credentials' `claimsMatchingExpression`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claims_matching_expression: Option<String>,
+    #[serde(default)]
+    pub audiences: Vec<String>,
+    pub origin: Origin,
+}
+
+/// A client secret's metadata (key ID, display name, end date); never the secret.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct PasswordCredential {
+    pub identity: String,
+    pub key_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end: Option<jiff::Timestamp>,
+    pub origin: Origin,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct AksCluster {
+    pub id: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oidc_issuer: Option<String>,
+    pub is_workload_identity_enabled: bool,
+    /// Whether pods may reach the node's IMDS (no link-local restriction).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pods_reach_imds: Option<bool>,
+    pub origin: Origin,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct RoleAssignment {
+    pub principal_id: String,
+    pub role_name: String,
+    pub scope: String,
+    pub origin: Origin,
+}
+
+impl AzureInventory {
+    pub fn merge(&mut self, other: AzureInventory) {
+        self.identities.extend(other.identities);
+        self.federated_credentials.extend(other.federated_credentials);
+        self.password_credentials.extend(other.password_credentials);
+        self.clusters.extend(other.clusters);
+        self.role_assignments.extend(other.role_assignments);
+    }
+
+    pub fn object_count(&self) -> usize {
+        self.identities.len()
+            + self.federated_credentials.len()
+            + self.password_credentials.len()
+            + self.clusters.len()
+            + self.role_assignments.len()
+    }
+}
