@@ -14,6 +14,11 @@ export IDENTITY_ENDPOINT=http://127.0.0.1:9/msi/token IDENTITY_HEADER=unused
 export KUBECONFIG=/dev/null
 unset NO_COLOR WISCAN_NOW WISCAN_UPDATE AWS_ENDPOINT_URL
 
+# Compile everything first (the longest step), so the emulator is not left idling through it.
+cargo fmt --all -- --check
+cargo test --locked --benches --no-run   # the benchmark compiles in the test profile, sharing the build
+cargo test --locked --lib --test integration --no-run
+
 # The moto emulator, pinned (tests/fakes/requirements.txt), in a virtualenv kept between runs.
 VENV=.ci/.venv
 if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c 'import moto' 2>/dev/null; then
@@ -38,6 +43,4 @@ AWS_PROXY="$("$VENV/bin/python" -c 'import json,sys; print(json.load(open(sys.ar
 "$VENV/bin/python" tests/fakes/seed_demo.py --endpoint "$AWS_PROXY" --demo fixtures/demo/aws --dump "$STATE_DIR/demo-dump"
 export FAKES_STATE="$STATE" FAKES_DEMO_DUMP="$STATE_DIR/demo-dump"
 
-cargo fmt --all -- --check
-cargo test --locked --benches --no-run   # compile the benchmark in the test profile (shares the build)
 cargo test --locked --lib --test integration
