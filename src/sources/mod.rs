@@ -364,3 +364,54 @@ fn display_path(path: &Path) -> Arc<str> {
     let text = relative.to_string_lossy().replace('\\', "/");
     Arc::from(text.strip_prefix("./").unwrap_or(&text))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn fragments() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            Just("{".to_string()),
+            Just("}".to_string()),
+            Just("[".to_string()),
+            Just("]".to_string()),
+            Just(",".to_string()),
+            Just(":".to_string()),
+            Just("\n".to_string()),
+            Just("- ".to_string()),
+            Just("  ".to_string()),
+            Just("---\n".to_string()),
+            Just("&a ".to_string()),
+            Just("*a".to_string()),
+            Just("\"apiVersion\"".to_string()),
+            Just("apiVersion: v1\n".to_string()),
+            Just("kind: Secret\n".to_string()),
+            Just("\"kind\": \"List\"".to_string()),
+            Just("\"items\"".to_string()),
+            Just("\"Roles\"".to_string()),
+            Just("\"RoleDetailList\"".to_string()),
+            Just("\"AssumeRolePolicyDocument\"".to_string()),
+            Just("\"Statement\"".to_string()),
+            Just("\"data\"".to_string()),
+            Just("\"spec\"".to_string()),
+            Just("user,arn,user_creation_time\n".to_string()),
+            "[a-zA-Z0-9 _./%=-]{0,12}",
+            any::<u32>().prop_map(|n| n.to_string()),
+        ];
+        prop::collection::vec(piece, 0..40).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        // Untrusted input of any shape never panics the readers: it is recognised, unrecognised or an error.
+        #[test]
+        fn any_input_is_read_without_panicking(text in fragments()) {
+            let _ = recognise(&Arc::from("fuzz"), "fuzz", text.as_bytes());
+        }
+
+        #[test]
+        fn any_bytes_are_read_without_panicking(bytes in prop::collection::vec(any::<u8>(), 0..200)) {
+            let _ = recognise(&Arc::from("fuzz"), "fuzz", &bytes);
+        }
+    }
+}

@@ -50,11 +50,13 @@ fn route(kind: &str) -> Option<(&'static str, &'static str)> {
         "CronJob" => ("/apis/batch/v1/cronjobs", "batch/v1"),
         "NetworkPolicy" => ("/apis/networking.k8s.io/v1/networkpolicies", "networking.k8s.io/v1"),
         "CiliumNetworkPolicy" => ("/apis/cilium.io/v2/ciliumnetworkpolicies", "cilium.io/v2"),
+        // Calico's NetworkPolicy shares its kind with the core one; objects are routed by apiVersion.
+        "CalicoNetworkPolicy" => ("/apis/projectcalico.org/v3/networkpolicies", "projectcalico.org/v3"),
         _ => return None,
     })
 }
 
-const ALL_KINDS: [&str; 13] = [
+const ALL_KINDS: [&str; 14] = [
     "Namespace",
     "ServiceAccount",
     "Pod",
@@ -68,6 +70,7 @@ const ALL_KINDS: [&str; 13] = [
     "CronJob",
     "NetworkPolicy",
     "CiliumNetworkPolicy",
+    "CalicoNetworkPolicy",
 ];
 
 impl FakeK8s {
@@ -78,7 +81,9 @@ impl FakeK8s {
             state.lists.insert(path.to_string(), Vec::new());
         }
         for object in objects {
-            if let Some((path, _)) = object["kind"].as_str().and_then(route) {
+            let is_calico = object["apiVersion"].as_str().is_some_and(|v| v.starts_with("projectcalico.org/"));
+            let kind = if is_calico { Some("CalicoNetworkPolicy") } else { object["kind"].as_str() };
+            if let Some((path, _)) = kind.and_then(route) {
                 state.lists.get_mut(path).expect("list").push(object);
             }
         }
@@ -194,6 +199,7 @@ fn answer(state: &Mutex<State>, path: &str, params: &BTreeMap<&str, &str>, autho
         metadata["continue"] = Value::from(next.to_string());
         metadata["remainingItemCount"] = Value::from(items.len() - next);
     }
+    let kind = if kind == "CalicoNetworkPolicy" { "NetworkPolicy" } else { kind };
     let body = json!({"kind": format!("{kind}List"), "apiVersion": api_version, "metadata": metadata, "items": page}).to_string();
     (200, String::new(), body)
 }
