@@ -105,19 +105,49 @@ impl IgnoreEntry {
     }
 }
 
+/// A config file that cannot be used; `line` 0 when the problem is the file as a whole.
 #[derive(Debug, thiserror::Error)]
-#[error("{path}:{line}: {message}")]
 pub struct ConfigError {
     pub path: String,
     pub line: usize,
     pub message: String,
 }
 
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The message may quote the file, which may hold anything: it is redacted like any error.
+        let message = crate::redact::redact_error(&self.message);
+        match self.line {
+            0 => write!(f, "{}: {message}", self.path),
+            line => write!(f, "{}:{line}: {message}", self.path),
+        }
+    }
+}
+
+/// The largest config or baseline file read: far above any real one, far below what would
+/// exhaust memory (`--config /dev/zero`).
+pub const MAX_SMALL_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Reads a small text file (config, baseline) with a size cap.
+pub fn read_small_file(path: &Path) -> std::io::Result<String> {
+    use std::io::Read as _;
+    let file = std::fs::File::open(path)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_SMALL_FILE_BYTES + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_SMALL_FILE_BYTES {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("over the {} MiB limit for this kind of file", MAX_SMALL_FILE_BYTES >> 20),
+        ));
+    }
+    String::from_utf8(bytes).map_err(|_| std::io::Error::new(std::io::ErrorKind::InvalidData, "not UTF-8 text"))
+}
+
 impl Config {
     /// Reads `path`; `Ok(None)` when it is the default file and does not exist.
     pub fn load(path: &Path, is_explicit: bool) -> Result<Option<Config>, ConfigError> {
         let display = path.display().to_string();
-        let text = match std::fs::read_to_string(path) {
+        let text = match read_small_file(path) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && !is_explicit => return Ok(None),
             Err(e) => return Err(ConfigError { path: display, line: 0, message: e.to_string() }),

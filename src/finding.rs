@@ -187,7 +187,11 @@ impl FindingBuilder {
     }
 
     pub fn build(self) -> Option<Finding> {
-        let resource = self.resource?;
+        let mut resource = self.resource?;
+        // A name can hold a key ID (a user named after its key, a Secret named `AKIA…`): the
+        // resource is shown and fingerprinted as redacted.
+        resource.id = crate::redact::redact_text(&resource.id);
+        resource.name = crate::redact::redact_text(&resource.name);
         let message = crate::redact::redact_text(&self.message?);
         let fingerprint = fingerprint(self.rule_id, &resource.id, &self.evidence);
         let (location, scope) = match self.origin {
