@@ -49,8 +49,10 @@ pub fn run(cli: Cli, terminal: Terminal) -> Result<Status> {
         Command::Collect(args) => collect(args, show_progress),
         Command::Rules(args) => explain_rules(args),
         Command::Completions { shell } => {
-            let mut out = std::io::stdout().lock();
-            clap_complete::generate(shell, &mut Cli::command(), "wiscan", &mut out);
+            // Rendered in memory first: clap_complete panics on a write error (`> /dev/full`).
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "wiscan", &mut script);
+            write_output(None, |out| out.write_all(&script))?;
             Ok(Status::Clean)
         }
     }
@@ -60,7 +62,9 @@ fn load(input: &InputArgs, show_progress: bool) -> Result<(Inventory, Vec<Source
     let mut live = input.live_options();
     live.show_progress = show_progress;
     if input.from.is_empty() && live.is_empty() {
-        bail!("nothing to read: give --from PATH and/or a live source (--aws, --aws-profile, --aws-role-arn, --k8s, --kube-context)");
+        bail!(
+            "nothing to read: give --from PATH and/or a live source (--aws, --aws-profile, --aws-role-arn, --aws-region, --k8s, --kube-context)"
+        );
     }
     let options = LoadOptions { max_input_bytes: input.max_input_size.saturating_mul(1024 * 1024) };
     let (mut inventory, mut reports) =
@@ -70,7 +74,9 @@ fn load(input: &InputArgs, show_progress: bool) -> Result<(Inventory, Vec<Source
         inventory.merge(live_inventory);
         reports.extend(live_reports);
     }
-    inventory.finish(&input.clusters);
+    for link in inventory.finish(&input.clusters) {
+        warn!("--cluster {}={}: no Kubernetes input was read from that path", link.name, link.path);
+    }
     for r in &reports {
         match r.status {
             sources::SourceStatus::Error | sources::SourceStatus::Partial => error!("{}: {}", r.origin, r.errors.join("; ")),
@@ -144,7 +150,7 @@ fn scan(args: ScanArgs, color: bool, show_progress: bool) -> Result<Status> {
 fn collect(args: CollectArgs, show_progress: bool) -> Result<Status> {
     let (inventory, sources) = load(&args.input, show_progress)?;
     let out_path = (args.out.as_os_str() != "-").then_some(args.out.as_path());
-    write_output(out_path, |out| sources::snapshot::write(&inventory, out))?;
+    write_output(out_path, |out| sources::snapshot::write(&inventory, &sources, out))?;
     let failed = sources.iter().any(SourceReport::is_failure);
     Ok(if failed && !args.input.allow_partial { Status::Failure } else { Status::Clean })
 }
@@ -173,10 +179,25 @@ fn select_rules(args: &ScanArgs, config: &Config) -> Result<Vec<&'static dyn Rul
     Ok(chosen)
 }
 
+/// The baseline format this version writes and reads; a JSON report of `schema_version` 1 is read too.
+const BASELINE_VERSION: u64 = 1;
+
 /// Fingerprints from a baseline file (ours) or from a JSON report.
 fn read_baseline(path: &Path) -> Result<HashSet<String>> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("reading baseline {}", path.display()))?;
-    let value: serde_json::Value = serde_json::from_str(&text).with_context(|| format!("baseline {} is not JSON", path.display()))?;
+    let text = crate::config::read_small_file(path).with_context(|| format!("reading baseline {}", path.display()))?;
+    let value: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| anyhow::anyhow!("baseline {} is not JSON: {}", path.display(), sources::SourceError::from_json(&e)))?;
+    let version = match (value.get("wiscan_baseline"), value.get("schema_version")) {
+        (Some(v), _) | (None, Some(v)) => v.as_u64(),
+        (None, None) => bail!("baseline {} is neither a wiscan baseline nor a wiscan JSON report", path.display()),
+    };
+    if version != Some(BASELINE_VERSION) {
+        bail!(
+            "baseline {} has version {}, and this wiscan reads version {BASELINE_VERSION}: write it again with --write-baseline",
+            path.display(),
+            version.map_or_else(|| "(not a number)".to_string(), |v| v.to_string())
+        );
+    }
     let findings =
         value.get("findings").and_then(|f| f.as_array()).with_context(|| format!("baseline {} has no `findings` list", path.display()))?;
     findings
@@ -196,7 +217,7 @@ fn write_baseline(path: &Path, report: &Report) -> Result<()> {
         .iter()
         .map(|f| serde_json::json!({"fingerprint": f.fingerprint, "rule_id": f.rule_id, "resource": f.resource.id}))
         .collect();
-    let doc = serde_json::json!({"wiscan_baseline": 1, "findings": findings});
+    let doc = serde_json::json!({"wiscan_baseline": BASELINE_VERSION, "findings": findings});
     std::fs::write(path, format!("{}\n", serde_json::to_string_pretty(&doc)?))?;
     Ok(())
 }

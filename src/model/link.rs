@@ -29,11 +29,14 @@ impl std::str::FromStr for ClusterLink {
     }
 }
 
-pub(super) fn link_clusters(inventory: &mut Inventory, links: &[ClusterLink]) {
+/// Links every input it can; returns the links that matched no input.
+pub(super) fn link_clusters(inventory: &mut Inventory, links: &[ClusterLink]) -> Vec<ClusterLink> {
     let inputs: Vec<String> = inventory.k8s.clusters().into_iter().map(|c| c.input.clone()).collect();
+    let covers = |link: &ClusterLink, input: &str| input == link.path || input.starts_with(&format!("{}/", link.path));
+    let unmatched: Vec<ClusterLink> = links.iter().filter(|l| !inputs.iter().any(|i| covers(l, i))).cloned().collect();
     let mut decided: Vec<(String, String)> = Vec::new();
     for input in &inputs {
-        let explicit = links.iter().find(|l| input == &l.path || input.starts_with(&format!("{}/", l.path)));
+        let explicit = links.iter().find(|l| covers(l, input));
         let name = match explicit {
             Some(link) => Some(link.name.clone()),
             None => learned_from_trusts(inventory, input),
@@ -49,6 +52,7 @@ pub(super) fn link_clusters(inventory: &mut Inventory, links: &[ClusterLink]) {
     for (input, name) in decided {
         inventory.k8s.link(&input, &name);
     }
+    unmatched
 }
 
 /// The one collected EKS cluster whose issuer the annotated roles trust for these ServiceAccounts.

@@ -70,12 +70,14 @@ impl Inventory {
     /// Joins records that describe the same object from several inputs, sorts, and builds the indexes.
     /// Call once, after the last merge and before the rules run.
     /// `links`: clusters the user named (`--cluster NAME=PATH`); others are learned where possible.
-    pub fn finish(&mut self, links: &[ClusterLink]) {
+    /// Consolidates, indexes and links clusters; returns the `--cluster` links that matched no
+    /// Kubernetes input (a typo there would otherwise go unnoticed).
+    pub fn finish(&mut self, links: &[ClusterLink]) -> Vec<ClusterLink> {
         self.aws.consolidate();
         self.k8s.consolidate();
         self.index = Index::build(self);
         // Linking names clusters; the indexes are keyed by input, so they stay valid.
-        link::link_clusters(self, links);
+        link::link_clusters(self, links)
     }
 
     pub fn object_count(&self) -> usize {

@@ -162,6 +162,9 @@ impl TrustPolicy {
 
     /// Every grant of `action`, one per (Allow statement, trustee), minus what Deny statements remove.
     pub fn grants(&self, action: &str) -> Vec<TrustGrant<'_>> {
+        // The Denies of this action, found once: a policy of many statements stays linear.
+        let denies: Vec<&Statement> =
+            self.document.statements.iter().filter(|s| s.effect == Effect::Deny && s.action.covers(action)).collect();
         let mut grants = Vec::new();
         for statement in &self.document.statements {
             if statement.effect != Effect::Allow || !statement.action.covers(action) {
@@ -169,32 +172,32 @@ impl TrustPolicy {
             }
             for trustee in trustees(&statement.principal) {
                 let mut grant = TrustGrant { statement, trustee, conditions: Cow::Borrowed(statement.conditions.as_slice()) };
-                if self.apply_denies(&mut grant, action) {
+                if apply_denies(&denies, &mut grant) {
                     grants.push(grant);
                 }
             }
         }
         grants
     }
+}
 
-    /// Narrows `grant` by the Deny statements; false when one removes it entirely.
-    fn apply_denies(&self, grant: &mut TrustGrant<'_>, action: &str) -> bool {
-        for deny in self.document.statements.iter().filter(|s| s.effect == Effect::Deny) {
-            if !deny.action.covers(action) || !deny_names(&deny.principal, &grant.trustee) {
-                continue;
-            }
-            match deny.conditions.as_slice() {
-                [] => return false,
-                [single] => {
-                    if let Some(negated) = negate(single) {
-                        grant.conditions.to_mut().push(negated);
-                    }
-                }
-                _ => {}
-            }
+/// Narrows `grant` by the Deny statements of its action; false when one removes it entirely.
+fn apply_denies(denies: &[&Statement], grant: &mut TrustGrant<'_>) -> bool {
+    for deny in denies {
+        if !deny_names(&deny.principal, &grant.trustee) {
+            continue;
         }
-        true
+        match deny.conditions.as_slice() {
+            [] => return false,
+            [single] => {
+                if let Some(negated) = negate(single) {
+                    grant.conditions.to_mut().push(negated);
+                }
+            }
+            _ => {}
+        }
     }
+    true
 }
 
 /// The trustees an Allow statement's principal element names.

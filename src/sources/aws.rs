@@ -317,12 +317,17 @@ impl Reader<'_> {
         if let Some(keys) = page.AccessKeyMetadata {
             self.kinds.push("aws iam list-access-keys");
             for key in keys {
-                self.access_key(key);
+                self.access_key(key)?;
             }
         }
         if let (Some(user_name), Some(last_used)) = (page.UserName, page.AccessKeyLastUsed) {
             self.kinds.push("aws iam get-access-key-last-used");
-            if let Some(last_used) = last_used.LastUsedDate.as_deref().and_then(parse_time) {
+            let date = last_used.LastUsedDate.as_deref().map(parse_time).transpose().map_err(|e| SourceError {
+                line: self.lines.find_string("LastUsedDate").map(|l| l as usize),
+                column: None,
+                message: format!("LastUsedDate: {e}"),
+            })?;
+            if let Some(last_used) = date.flatten() {
                 self.inventory.aws.key_last_used.push(crate::model::aws::KeyLastUsed { user_name, last_used });
             }
         }
@@ -437,17 +442,22 @@ impl Reader<'_> {
         });
     }
 
-    fn access_key(&mut self, raw: RawAccessKey) {
+    /// A key from `list-access-keys`. A status or date that cannot be read refuses the file: read
+    /// as "inactive" or "new", it would lower the finding and pass the gate.
+    fn access_key(&mut self, raw: RawAccessKey) -> Result<(), SourceError> {
         let origin = self.origin_of(&raw.AccessKeyId);
-        let name = raw.UserName.unwrap_or_else(|| "unknown".into());
-        let key = AccessKey {
-            id: Some(redact_key_id(&raw.AccessKeyId)),
-            slot: None,
-            is_active: raw.Status.eq_ignore_ascii_case("active"),
-            created: raw.CreateDate.as_deref().and_then(parse_time),
-            last_used: None,
-            origin: origin.clone(),
+        let at = |message: String| SourceError { line: line_of(&origin), column: None, message };
+        let key_id = redact_key_id(&raw.AccessKeyId);
+        let is_active = match raw.Status.to_ascii_lowercase().as_str() {
+            "active" => true,
+            "inactive" => false,
+            _ => return Err(at(format!("access key {key_id}: Status `{}` is neither Active nor Inactive", raw.Status))),
         };
+        let created =
+            raw.CreateDate.as_deref().map(parse_time).transpose().map_err(|e| at(format!("access key {key_id}: CreateDate: {e}")))?;
+        let name = raw.UserName.unwrap_or_else(|| "unknown".into());
+        let key =
+            AccessKey { id: Some(key_id), slot: None, is_active, created: created.flatten(), last_used: None, origin: origin.clone() };
         self.inventory.aws.users.push(IamUser {
             arn: format!("iam-user/{name}"),
             name,
@@ -456,6 +466,7 @@ impl Reader<'_> {
             has_report: false,
             origin,
         });
+        Ok(())
     }
 
     fn instance(&mut self, raw: RawInstance, owner: Option<&str>) {
@@ -533,15 +544,30 @@ fn metadata_options(raw: Option<RawMetadataOptions>) -> MetadataOptions {
     MetadataOptions { http_tokens: raw.HttpTokens, hop_limit: raw.HttpPutResponseHopLimit, http_endpoint: raw.HttpEndpoint }
 }
 
-/// AWS timestamps (`2024-03-05T10:22:31+00:00`, `...Z`); `N/A`, `no_information` and the like are `None`.
-pub fn parse_time(text: &str) -> Option<Timestamp> {
-    text.parse::<Timestamp>().ok()
+/// AWS timestamps (`2024-03-05T10:22:31+00:00`, `...Z`); the credential report's `N/A`,
+/// `no_information` and `not_supported` (and an empty field) mean none. Anything else is an error:
+/// a date read as absent would make an old key look new.
+pub fn parse_time(text: &str) -> Result<Option<Timestamp>, String> {
+    let text = text.trim();
+    if text.is_empty() || ["N/A", "no_information", "not_supported"].iter().any(|n| text.eq_ignore_ascii_case(n)) {
+        return Ok(None);
+    }
+    text.parse::<Timestamp>().map(Some).map_err(|_| format!("`{text}` is not a date"))
+}
+
+fn line_of(origin: &Origin) -> Option<usize> {
+    match origin {
+        Origin::File { line, .. } => line.map(|l| l as usize),
+        Origin::Live { .. } => None,
+    }
 }
 
 const CREDENTIAL_REPORT_HEADER: &str = "user,arn,user_creation_time";
 
+/// The report's header, as AWS writes it or with every field quoted (as spreadsheets save it).
 pub fn looks_like_credential_report_csv(text: &str) -> bool {
-    text.trim_start().starts_with(CREDENTIAL_REPORT_HEADER)
+    let first_line = text.trim_start().lines().next().unwrap_or_default();
+    first_line.replace('"', "").starts_with(CREDENTIAL_REPORT_HEADER)
 }
 
 pub fn recognise_credential_report_csv(path: &Arc<str>, text: &str) -> Result<Recognised, SourceError> {
@@ -587,15 +613,28 @@ pub(crate) fn read_credential_report_rows(csv_text: &str, origin_of: impl Fn(usi
         }
         let mut keys = Vec::new();
         for (slot, active, rotated, used) in &slots {
-            let created = parse_time(field(*rotated));
-            let is_active = field(*active).eq_ignore_ascii_case("true");
+            let date = |column: Option<usize>, what: &str| {
+                parse_time(field(column))
+                    .map_err(|e| SourceError::at_line(csv_line, format!("credential report: access_key_{slot}_{what}: {e}")))
+            };
+            let created = date(*rotated, "last_rotated")?;
+            let is_active = match field(*active).to_ascii_lowercase().as_str() {
+                "true" => true,
+                "false" | "" => false,
+                other => {
+                    return Err(SourceError::at_line(
+                        csv_line,
+                        format!("credential report: access_key_{slot}_active is `{other}`, not true or false"),
+                    ));
+                }
+            };
             if is_active || created.is_some() {
                 keys.push(AccessKey {
                     id: None,
                     slot: Some(*slot),
                     is_active,
                     created,
-                    last_used: parse_time(field(*used)),
+                    last_used: date(*used, "last_used_date")?,
                     origin: origin.clone(),
                 });
             }
@@ -612,7 +651,7 @@ mod tests {
     fn read(text: &str) -> Inventory {
         match recognise_json(&Arc::from("t.json"), text).expect("reads") {
             Recognised::Inventory { inventory, .. } => inventory,
-            Recognised::Unrecognised => panic!("not recognised"),
+            _ => panic!("not recognised"),
         }
     }
 

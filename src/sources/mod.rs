@@ -26,7 +26,7 @@ pub use lines::LineIndex;
 /// The largest input file read, by default: well above a 100k-role account authorization dump.
 pub const DEFAULT_MAX_INPUT_BYTES: u64 = 512 * 1024 * 1024;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SourceStatus {
     Ok,
@@ -70,7 +70,8 @@ pub struct SourceError {
 
 impl std::fmt::Display for SourceError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match (self.line, self.column) {
+        // Parsers say line 0 / column 0 when an error has no position: print none then.
+        match (self.line.filter(|&l| l > 0), self.column.filter(|&c| c > 0)) {
             (Some(l), Some(c)) => write!(f, "line {l}, column {c}: {}", self.message),
             (Some(l), None) => write!(f, "line {l}: {}", self.message),
             _ => f.write_str(&self.message),
@@ -128,7 +129,17 @@ fn strip_position(message: &str) -> String {
 
 /// What a recogniser made of one file.
 pub enum Recognised {
-    Inventory { inventory: Inventory, kind: String, provider: Provider },
+    Inventory {
+        inventory: Inventory,
+        kind: String,
+        provider: Provider,
+    },
+    /// A wiscan snapshot, with the sources its collection failed to read (each keeps the scan partial).
+    Snapshot {
+        inventory: Inventory,
+        provider: Provider,
+        failed_sources: Vec<String>,
+    },
     Unrecognised,
 }
 
@@ -236,6 +247,20 @@ fn load_file(file: &InputFile, options: &LoadOptions) -> (Option<Inventory>, Sou
                 },
             )
         }
+        Ok(Recognised::Snapshot { inventory, provider, failed_sources }) => {
+            let objects = inventory.object_count();
+            let status = if failed_sources.is_empty() { SourceStatus::Ok } else { SourceStatus::Partial };
+            let report = SourceReport {
+                provider: Some(provider),
+                origin,
+                kind: Some("wiscan snapshot".into()),
+                status,
+                objects,
+                calls: None,
+                errors: failed_sources,
+            };
+            (Some(inventory), report)
+        }
         Ok(Recognised::Unrecognised) => {
             let message = "not a recognised input (see `wiscan scan --help` for the formats read)".to_string();
             if file.is_explicit {
@@ -272,10 +297,10 @@ fn read_input(file: &InputFile, max: u64) -> Result<Vec<u8>, SourceError> {
                     max >> 20
                 )));
             }
-            f.take(max + 1).read_to_end(&mut bytes).map_err(|e| SourceError::new(io_message(&e)))?;
+            f.take(max.saturating_add(1)).read_to_end(&mut bytes).map_err(|e| SourceError::new(io_message(&e)))?;
         }
         None => {
-            std::io::stdin().lock().take(max + 1).read_to_end(&mut bytes).map_err(|e| SourceError::new(io_message(&e)))?;
+            std::io::stdin().lock().take(max.saturating_add(1)).read_to_end(&mut bytes).map_err(|e| SourceError::new(io_message(&e)))?;
         }
     }
     if bytes.len() as u64 > max {
@@ -287,11 +312,22 @@ fn read_input(file: &InputFile, max: u64) -> Result<Vec<u8>, SourceError> {
 /// Recognises one input by its content and parses it. `cluster_input` names the cluster that
 /// Kubernetes objects in it belong to.
 pub fn recognise(path: &Arc<str>, cluster_input: &str, bytes: &[u8]) -> Result<Recognised, SourceError> {
+    // Windows PowerShell's `>` writes UTF-16 with a byte-order mark: decoded, it reads as any other file.
+    let decoded = decode_utf16(bytes)?;
+    let bytes = decoded.as_deref().map_or(bytes, str::as_bytes);
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(SourceError::new("file is empty"));
     }
-    if bytes[..bytes.len().min(8192)].contains(&0) {
-        return Ok(Recognised::Unrecognised);
+    let body = bytes.strip_prefix(b"\xef\xbb\xbf".as_slice()).unwrap_or(bytes);
+    let looks_structured = matches!(body.iter().find(|b| !b.is_ascii_whitespace()), Some(b'{' | b'['));
+    if let Some(nul) = memchr::memchr(0, bytes) {
+        // Binary files in a walked directory are not inputs; a NUL inside what starts as JSON (or
+        // after a text header) is a damaged input, and an error.
+        if !looks_structured && nul < 8192 {
+            return Ok(Recognised::Unrecognised);
+        }
+        let line = bytes[..nul].iter().filter(|&&b| b == b'\n').count() + 1;
+        return Err(SourceError::at_line(line, format!("a NUL byte at byte {nul}: the file is damaged or not text")));
     }
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let offset = e.valid_up_to();
@@ -308,7 +344,7 @@ pub fn recognise(path: &Arc<str>, cluster_input: &str, bytes: &[u8]) -> Result<R
             }
             // kubectl output names its apiVersion early; try Kubernetes first then, to parse once.
             if memchr::memmem::find(head, b"\"apiVersion\"").is_some() {
-                if let found @ Recognised::Inventory { .. } = k8s::read_json(path, cluster_input, text)? {
+                if let found @ (Recognised::Inventory { .. } | Recognised::Snapshot { .. }) = k8s::read_json(path, cluster_input, text)? {
                     return Ok(found);
                 }
             }
@@ -318,16 +354,45 @@ pub fn recognise(path: &Arc<str>, cluster_input: &str, bytes: &[u8]) -> Result<R
             }
         }
         _ if aws::looks_like_credential_report_csv(text) => aws::recognise_credential_report_csv(path, text),
-        _ => match yaml::read_objects(text) {
-            Ok(objects) => k8s::read_values(
-                cluster_input,
-                objects.into_iter().map(|o| (o.value, crate::model::Origin::file(path, Some(o.line)))).collect(),
-            ),
-            // Broken YAML that meant to be Kubernetes is an error; anything else is not ours.
-            Err(e) if memchr::memmem::find(head, b"apiVersion:").is_some() || memchr::memmem::find(head, b"kind:").is_some() => Err(e),
-            Err(_) => Ok(Recognised::Unrecognised),
-        },
+        _ => {
+            // Each document is read into the inventory as it ends: memory stays near the input's size.
+            let mut reader = k8s::ValueReader::new(cluster_input);
+            let streamed =
+                yaml::for_each_object(text, k8s::is_read_kind, |o| reader.read(&o.value, crate::model::Origin::file(path, Some(o.line))));
+            match streamed {
+                Ok(skipped) => Ok(reader.finish(skipped)),
+                // Broken YAML that meant to be Kubernetes is an error; anything else is not ours.
+                Err(e) if memchr::memmem::find(head, b"apiVersion:").is_some() || memchr::memmem::find(head, b"kind:").is_some() => Err(e),
+                Err(_) => Ok(Recognised::Unrecognised),
+            }
+        }
     }
+}
+
+/// UTF-16 text with a byte-order mark, as UTF-8; `None` for anything else. UTF-16 without a mark
+/// (a NUL beside every ASCII character) is refused, since it cannot be read reliably.
+fn decode_utf16(bytes: &[u8]) -> Result<Option<String>, SourceError> {
+    let units =
+        |pair: &[u8], is_le: bool| if is_le { u16::from_le_bytes([pair[0], pair[1]]) } else { u16::from_be_bytes([pair[0], pair[1]]) };
+    let is_le = match bytes {
+        [0xff, 0xfe, ..] => true,
+        [0xfe, 0xff, ..] => false,
+        [b, 0, c, 0, ..] | [0, b, 0, c, ..] if starts_text(*b) && (c.is_ascii_graphic() || c.is_ascii_whitespace()) => {
+            return Err(SourceError::new("the file looks like UTF-16 without a byte-order mark: save it as UTF-8"));
+        }
+        _ => return Ok(None),
+    };
+    let body = &bytes[2..];
+    if body.len() % 2 != 0 {
+        return Err(SourceError::new("UTF-16 text with an odd number of bytes (truncated?)"));
+    }
+    let decoded: Result<String, _> = char::decode_utf16(body.chunks_exact(2).map(|pair| units(pair, is_le))).collect();
+    decoded.map(Some).map_err(|_| SourceError::new("invalid UTF-16 (an unpaired surrogate)"))
+}
+
+/// A byte that JSON, YAML or CSV text starts with.
+fn starts_text(b: u8) -> bool {
+    b.is_ascii_alphabetic() || b.is_ascii_whitespace() || b"{[#-\"".contains(&b)
 }
 
 fn error_report(origin: String, error: SourceError) -> SourceReport {

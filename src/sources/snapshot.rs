@@ -3,10 +3,13 @@
 //! `wiscan collect --out` writes it; `wiscan scan --from` reads it back (several snapshots merge),
 //! and the findings are exactly those of the scan that collected it. It holds metadata only:
 //! key IDs are already redacted in the inventory, and secret values are never stored there.
+//!
+//! It also records which sources the collection read and which failed: a scan of a snapshot whose
+//! collection was partial is partial too (exit 2), however many steps later it is read.
 
 use serde::{Deserialize, Serialize};
 
-use super::{Recognised, SourceError};
+use super::{Recognised, SourceError, SourceReport, SourceStatus};
 use crate::finding::Provider;
 use crate::model::Inventory;
 
@@ -16,7 +19,19 @@ pub const SNAPSHOT_VERSION: u32 = 1;
 struct Snapshot {
     wiscan_snapshot: u32,
     tool: Tool,
+    /// The sources the collection read, with their outcome (absent in snapshots of wiscan 0.1.0).
+    #[serde(default)]
+    sources: Vec<CollectedSource>,
     inventory: Inventory,
+}
+
+/// One source of the collection, as the snapshot records it.
+#[derive(Serialize, Deserialize)]
+struct CollectedSource {
+    origin: String,
+    status: SourceStatus,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    errors: Vec<String>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -46,13 +61,20 @@ pub fn read(text: &str) -> Result<Recognised, SourceError> {
     let snapshot: Snapshot = serde_json::from_str(text).map_err(|e| SourceError::from_json(&e))?;
     let provider =
         if snapshot.inventory.aws.object_count() == 0 && snapshot.inventory.k8s.object_count() > 0 { Provider::K8s } else { Provider::Aws };
-    Ok(Recognised::Inventory { inventory: snapshot.inventory, kind: "wiscan snapshot".into(), provider })
+    let failed_sources = snapshot
+        .sources
+        .iter()
+        .filter(|s| matches!(s.status, SourceStatus::Error | SourceStatus::Partial))
+        .map(|s| crate::redact::redact_error(&format!("collected partially: {}: {}", s.origin, s.errors.join("; "))))
+        .collect();
+    Ok(Recognised::Snapshot { inventory: snapshot.inventory, provider, failed_sources })
 }
 
-pub fn write(inventory: &Inventory, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+pub fn write(inventory: &Inventory, sources: &[SourceReport], out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let snapshot = Snapshot {
         wiscan_snapshot: SNAPSHOT_VERSION,
         tool: Tool { name: "wiscan".into(), version: env!("CARGO_PKG_VERSION").into() },
+        sources: sources.iter().map(|s| CollectedSource { origin: s.origin.clone(), status: s.status, errors: s.errors.clone() }).collect(),
         inventory: inventory.clone(),
     };
     serde_json::to_writer_pretty(&mut *out, &snapshot)?;

@@ -16,18 +16,45 @@ pub struct LocatedObject {
 
 enum Frame {
     Sequence { items: Vec<Value>, anchor: usize },
-    Mapping { map: Map<String, Value>, pending_key: Option<String>, anchor: usize, line: u32 },
+    Mapping { map: Map<String, Value>, pending_key: Option<String>, anchor: usize, line: u32, is_object: bool },
 }
+
+/// Bytes that alias expansion may copy beyond the input's own size: aliases are expanded by
+/// copying, and a small file that repeats a large anchor thousands of times ("billion laughs")
+/// must be refused before it exhausts memory.
+const ALIAS_BUDGET_BYTES: usize = 16 * 1024 * 1024;
 
 /// Parses every document; returns the objects that look like Kubernetes objects (List items
 /// included), in document order. Deeply nested or huge alias expansions are refused.
 pub fn read_objects(text: &str) -> Result<Vec<LocatedObject>, SourceError> {
-    let mut stack: Vec<Frame> = Vec::new();
-    // Anchored values with their node counts: aliases are expanded by copying, so the total copied
-    // is bounded to refuse "billion laughs" documents.
-    let mut anchors: HashMap<usize, (Value, usize)> = HashMap::new();
-    let mut alias_budget: usize = 1_000_000;
     let mut objects = Vec::new();
+    for_each_object(
+        text,
+        |_| true,
+        |object| {
+            objects.push(object);
+            Ok(())
+        },
+    )?;
+    Ok(objects)
+}
+
+/// Streams the Kubernetes objects of every document (and of Lists' `items`) to `on_object` as
+/// each one ends, so a large manifest never exists as one tree. An object whose `kind` is not
+/// `wanted` is skipped from that key on: nothing of it is built and its aliases are not expanded.
+/// Returns the number of objects skipped so.
+pub fn for_each_object(
+    text: &str,
+    wanted: impl Fn(&str) -> bool,
+    mut on_object: impl FnMut(LocatedObject) -> Result<(), SourceError>,
+) -> Result<usize, SourceError> {
+    let mut stack: Vec<Frame> = Vec::new();
+    // Anchored values with their sizes in bytes; aliases are expanded by copying, within a budget.
+    let mut anchors: HashMap<usize, (Value, usize)> = HashMap::new();
+    let mut alias_budget: usize = ALIAS_BUDGET_BYTES.saturating_add(text.len());
+    // Depth inside an object being skipped (0: not skipping).
+    let mut skip_depth = 0usize;
+    let mut skipped = 0usize;
     for event in Parser::new_from_str(text) {
         let (event, span) = event.map_err(|e| SourceError {
             line: Some(e.marker().line()),
@@ -35,6 +62,14 @@ pub fn read_objects(text: &str) -> Result<Vec<LocatedObject>, SourceError> {
             message: format!("YAML: {}", e.info()),
         })?;
         let line = u32::try_from(span.start.line()).unwrap_or(u32::MAX);
+        if skip_depth > 0 {
+            match event {
+                Event::SequenceStart(..) | Event::MappingStart(..) => skip_depth += 1,
+                Event::SequenceEnd | Event::MappingEnd => skip_depth -= 1,
+                _ => {}
+            }
+            continue;
+        }
         let completed: Option<(Value, usize)> = match event {
             Event::Scalar(text, style, anchor, tag) => {
                 let is_plain = style == ScalarStyle::Plain && tag.is_none();
@@ -51,7 +86,11 @@ pub fn read_objects(text: &str) -> Result<Vec<LocatedObject>, SourceError> {
                 None
             }
             Event::MappingStart(anchor, _) => {
-                stack.push(Frame::Mapping { map: Map::new(), pending_key: None, anchor, line });
+                // Only documents and the items of a List are objects; a nested reference such as an
+                // HPA's `scaleTargetRef` also has apiVersion and kind, and is not one.
+                let is_object = stack.is_empty()
+                    || matches!(stack.as_slice(), [Frame::Mapping { pending_key: Some(k), .. }, Frame::Sequence { .. }] if k == "items");
+                stack.push(Frame::Mapping { map: Map::new(), pending_key: None, anchor, line, is_object });
                 None
             }
             Event::SequenceEnd => match stack.pop() {
@@ -59,15 +98,16 @@ pub fn read_objects(text: &str) -> Result<Vec<LocatedObject>, SourceError> {
                 _ => return Err(SourceError::at_line(line as usize, "YAML: unbalanced sequence")),
             },
             Event::MappingEnd => match stack.pop() {
-                Some(Frame::Mapping { map, anchor, line: start, .. }) => {
+                Some(Frame::Mapping { map, anchor, line: start, is_object, .. }) => {
                     let value = Value::Object(map);
-                    // Only documents and the items of a List are objects; a nested reference such as an
-                    // HPA's `scaleTargetRef` also has apiVersion and kind, and is not one.
-                    let is_document = stack.is_empty();
-                    let is_list_item =
-                        matches!(stack.as_slice(), [Frame::Mapping { pending_key: Some(k), .. }, Frame::Sequence { .. }] if k == "items");
-                    if (is_document || is_list_item) && is_k8s_object(&value) {
-                        objects.push(LocatedObject { value: value.clone(), line: start });
+                    let is_list = value.get("kind").and_then(Value::as_str).is_some_and(|k| k.ends_with("List"));
+                    if is_object && is_k8s_object(&value) && !is_list {
+                        // Handed over, not kept: the parent (a List's items) stays small.
+                        if anchor != 0 {
+                            anchors.insert(anchor, (value.clone(), byte_size(&value)));
+                        }
+                        on_object(LocatedObject { value, line: start })?;
+                        continue;
                     }
                     Some((value, anchor))
                 }
@@ -80,31 +120,42 @@ pub fn read_objects(text: &str) -> Result<Vec<LocatedObject>, SourceError> {
         }
         if let Some((value, anchor)) = completed {
             if anchor != 0 {
-                let size = node_count(&value);
+                let size = byte_size(&value);
                 anchors.insert(anchor, (value.clone(), size));
             }
+            let mut is_unwanted_object = false;
             match stack.last_mut() {
                 Some(Frame::Sequence { items, .. }) => items.push(value),
-                Some(Frame::Mapping { map, pending_key, .. }) => match pending_key.take() {
+                Some(Frame::Mapping { map, pending_key, is_object, .. }) => match pending_key.take() {
                     Some(key) => {
-                        map.insert(key, value);
+                        is_unwanted_object =
+                            *is_object && key == "kind" && value.as_str().is_some_and(|kind| !kind.ends_with("List") && !wanted(kind));
+                        if !is_unwanted_object {
+                            map.insert(key, value);
+                        }
                     }
                     None => *pending_key = Some(key_text(value)),
                 },
                 None => {}
             }
+            if is_unwanted_object {
+                // The rest of this object is passed over, its aliases unexpanded.
+                stack.pop();
+                skip_depth = 1;
+                skipped += 1;
+            }
         }
     }
-    objects.retain(|o| !o.value.get("kind").and_then(Value::as_str).is_some_and(|k| k.ends_with("List")));
-    objects.sort_by_key(|o| o.line);
-    Ok(objects)
+    Ok(skipped)
 }
 
-fn node_count(value: &Value) -> usize {
+/// Roughly the memory a value takes: its text plus a word or so per node.
+fn byte_size(value: &Value) -> usize {
     match value {
-        Value::Array(items) => 1 + items.iter().map(node_count).sum::<usize>(),
-        Value::Object(map) => 1 + map.values().map(node_count).sum::<usize>(),
-        _ => 1,
+        Value::Array(items) => 16 + items.iter().map(byte_size).sum::<usize>(),
+        Value::Object(map) => 16 + map.iter().map(|(k, v)| 16 + k.len() + byte_size(v)).sum::<usize>(),
+        Value::String(s) => 16 + s.len(),
+        _ => 16,
     }
 }
 
@@ -183,6 +234,37 @@ mod tests {
         }
         let e = read_objects(&text).err().expect("refused");
         assert!(e.message.contains("aliases expand too far"));
+    }
+
+    #[test]
+    fn aliases_are_budgeted_by_bytes() {
+        // One 100 kB string repeated 10,000 times: few nodes, a gigabyte of copies.
+        let mut text = format!("apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: x}}\ndata:\n  big: &big \"{}\"\n", "x".repeat(100_000));
+        for i in 0..10_000 {
+            text.push_str(&format!("  k{i}: *big\n"));
+        }
+        let e = read_objects(&text).err().expect("refused");
+        assert!(e.message.contains("aliases expand too far"), "{e}");
+    }
+
+    #[test]
+    fn unwanted_kinds_are_not_built_and_their_aliases_not_expanded() {
+        let mut text = format!("apiVersion: v1\nkind: Service\nmetadata: {{name: s}}\nbig: &big \"{}\"\nspec:\n", "x".repeat(100_000));
+        for i in 0..10_000 {
+            text.push_str(&format!("  k{i}: *big\n"));
+        }
+        text.push_str("---\napiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: Endpoints, metadata: {name: e}}\n- {apiVersion: v1, kind: Pod, metadata: {name: p}}\n");
+        let mut seen = Vec::new();
+        let skipped = for_each_object(
+            &text,
+            |k| k == "Pod",
+            |o| {
+                seen.push(o.value["kind"].as_str().unwrap_or_default().to_string());
+                Ok(())
+            },
+        )
+        .expect("the Service is skipped, not expanded");
+        assert_eq!((seen, skipped), (vec!["Pod".to_string()], 2));
     }
 
     #[test]

@@ -54,19 +54,75 @@ pub fn read_json(path: &Arc<str>, cluster_input: &str, text: &str) -> Result<Rec
     read_all(cluster_input, located.collect())
 }
 
+/// The kinds the rules read; other kinds are passed over (and, in YAML, never built).
+pub const READ_KINDS: [&str; 14] = [
+    "Namespace",
+    "ServiceAccount",
+    "Pod",
+    "Deployment",
+    "StatefulSet",
+    "DaemonSet",
+    "ReplicaSet",
+    "Job",
+    "CronJob",
+    "ReplicationController",
+    "Secret",
+    "ConfigMap",
+    "NetworkPolicy",
+    "CiliumNetworkPolicy",
+];
+
+pub fn is_read_kind(kind: &str) -> bool {
+    READ_KINDS.contains(&kind)
+}
+
 /// Reads objects given as JSON values (from YAML, or from the live API) with their origins.
 pub fn read_values(cluster_input: &str, objects: Vec<(Value, Origin)>) -> Result<Recognised, SourceError> {
-    let texts: Vec<(String, Origin)> = objects.into_iter().map(|(v, o)| (v.to_string(), o)).collect();
-    let mut parsed = Vec::with_capacity(texts.len());
-    for (text, origin) in &texts {
-        let object: RawObject<'_> = serde_json::from_str(text).map_err(|e| SourceError {
-            line: line_of(origin),
-            column: None,
-            message: super::elide_quoted(&e.to_string()),
-        })?;
-        parsed.push((object, origin.clone()));
+    let mut reader = ValueReader::new(cluster_input);
+    for (value, origin) in objects {
+        reader.read(&value, origin)?;
     }
-    read_all(cluster_input, parsed)
+    Ok(reader.finish(0))
+}
+
+/// Reads objects one at a time into one inventory, so a stream of documents is never held whole.
+pub struct ValueReader {
+    cluster: ClusterRef,
+    k8s: K8sInventory,
+    seen: usize,
+}
+
+impl ValueReader {
+    pub fn new(cluster_input: &str) -> Self {
+        Self { cluster: ClusterRef { input: cluster_input.to_string(), name: None }, k8s: K8sInventory::default(), seen: 0 }
+    }
+
+    /// Reads one object through the same typed path as JSON text.
+    pub fn read(&mut self, value: &Value, origin: Origin) -> Result<(), SourceError> {
+        let text = value.to_string();
+        let line = line_of(&origin);
+        let object: RawObject<'_> =
+            serde_json::from_str(&text).map_err(|e| SourceError { line, column: None, message: super::elide_quoted(&e.to_string()) })?;
+        self.seen += 1;
+        read_object(&mut self.k8s, &self.cluster, object, origin).map_err(|message| SourceError { line, column: None, message })
+    }
+
+    /// What was read, whatever it was.
+    pub fn into_inventory(self) -> K8sInventory {
+        self.k8s
+    }
+
+    /// The inventory; `skipped` objects were seen but not read (kinds the rules do not read).
+    pub fn finish(self, skipped: usize) -> Recognised {
+        if self.seen + skipped == 0 {
+            return Recognised::Unrecognised;
+        }
+        Recognised::Inventory {
+            inventory: Inventory { k8s: self.k8s, ..Default::default() },
+            kind: "kubernetes objects".into(),
+            provider: Provider::K8s,
+        }
+    }
 }
 
 fn line_of(origin: &Origin) -> Option<usize> {
@@ -129,9 +185,17 @@ fn read_object(k8s: &mut K8sInventory, cluster: &ClusterRef, object: RawObject<'
             let mut values: Vec<(String, String)> = Vec::new();
             for (field, raw) in [("data", object.data), ("stringData", object.string_data)] {
                 let Some(raw) = raw else { continue };
-                let map: BTreeMap<String, Value> = serde_json::from_str(raw.get()).unwrap_or_default();
-                for (key, v) in map {
-                    let Some(text) = raw::scalar_text(Some(v)) else { continue };
+                // A `data` that is not a map of strings cannot be scanned; read as empty, it would
+                // pass as clean.
+                let map: Option<BTreeMap<String, Value>> = serde_json::from_str(raw.get())
+                    .map_err(|_| format!("{kind} {namespace}/{name}: {field} is not a map of keys to values"))?;
+                for (key, v) in map.unwrap_or_default() {
+                    if v.is_null() {
+                        continue;
+                    }
+                    let Some(text) = raw::scalar_text(Some(v)) else {
+                        return Err(format!("{kind} {namespace}/{name}: {field}.{key} is not a string"));
+                    };
                     let text = if kind == "Secret" && field == "data" {
                         let bytes = base64::engine::general_purpose::STANDARD
                             .decode(text.trim())
