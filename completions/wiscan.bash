@@ -71,7 +71,7 @@ _wiscan() {
             return 0
             ;;
         wiscan__subcmd__collect)
-            opts="-v -q -h -V --from --max-input-size --allow-partial --cluster --aws --aws-profile --aws-role-arn --aws-region --k8s --kube-context --no-secrets --out --verbose --quiet --color --help --version"
+            opts="-v -q -h -V --from --max-input-size --allow-partial --cluster --aws --aws-profile --aws-role-arn --aws-region --k8s --kube-context --no-secrets --timeout --out --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -102,6 +102,10 @@ _wiscan() {
                     return 0
                     ;;
                 --kube-context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -245,7 +249,7 @@ _wiscan() {
             return 0
             ;;
         wiscan__subcmd__scan)
-            opts="-o -v -q -h -V --from --max-input-size --allow-partial --cluster --aws --aws-profile --aws-role-arn --aws-region --k8s --kube-context --no-secrets --format --output --min-severity --sarif-include-suppressed --fail-on --baseline --write-baseline --select --ignore --config --now --verbose --quiet --color --help --version"
+            opts="-o -v -q -h -V --from --max-input-size --allow-partial --cluster --aws --aws-profile --aws-role-arn --aws-region --k8s --kube-context --no-secrets --timeout --format --output --min-severity --sarif-include-suppressed --fail-on --baseline --write-baseline --select --ignore --config --now --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -276,6 +280,10 @@ _wiscan() {
                     return 0
                     ;;
                 --kube-context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

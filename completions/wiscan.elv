@@ -35,12 +35,13 @@ set edit:completion:arg-completer[wiscan] = {|@words|
         }
         &'wiscan;scan'= {
             cand --from 'Read a file, a directory (walked recursively) or `-` (standard input); repeatable. Files are recognised by content: AWS CLI JSON outputs (iam get-account-authorization-details, list-roles, get-role, get-credential-report, list-access-keys, get-access-key-last-used, OIDC providers; eks describe-cluster, list-clusters, pod identity associations; ec2 describe-instances, describe-launch-template-versions; rolesanywhere list-trust-anchors), the credential report CSV, trust policy documents; Kubernetes objects from kubectl -o json|yaml and multi-document manifests (helm template); wiscan snapshots'
-            cand --max-input-size 'Largest input file to read, in MiB'
+            cand --max-input-size 'Largest input file to read, in MiB (1 to 1048576)'
             cand --cluster 'Kubernetes objects read from PATH (a file, or a directory and everything below it) belong to the cloud cluster NAME; repeatable. Without it, a cluster is learned from the IRSA trusts, or from the only cluster described in the scan'
             cand --aws-profile 'AWS profile to collect from, one account each; repeatable (implies --aws)'
             cand --aws-role-arn 'Role to assume into a member account (from the default credentials); repeatable (implies --aws)'
             cand --aws-region 'AWS region to read EKS and EC2 in; repeatable (implies --aws) [default: the account''s enabled regions]'
             cand --kube-context 'Kubeconfig context to collect from; repeatable, contexts are read in parallel (implies --k8s)'
+            cand --timeout 'Seconds each live source (account, context) may take, retries and waits included; past it the source fails (exit 2)'
             cand --format 'Report format'
             cand -o 'Write the report to FILE instead of standard output'
             cand --output 'Write the report to FILE instead of standard output'
@@ -69,12 +70,13 @@ set edit:completion:arg-completer[wiscan] = {|@words|
         }
         &'wiscan;collect'= {
             cand --from 'Read a file, a directory (walked recursively) or `-` (standard input); repeatable. Files are recognised by content: AWS CLI JSON outputs (iam get-account-authorization-details, list-roles, get-role, get-credential-report, list-access-keys, get-access-key-last-used, OIDC providers; eks describe-cluster, list-clusters, pod identity associations; ec2 describe-instances, describe-launch-template-versions; rolesanywhere list-trust-anchors), the credential report CSV, trust policy documents; Kubernetes objects from kubectl -o json|yaml and multi-document manifests (helm template); wiscan snapshots'
-            cand --max-input-size 'Largest input file to read, in MiB'
+            cand --max-input-size 'Largest input file to read, in MiB (1 to 1048576)'
             cand --cluster 'Kubernetes objects read from PATH (a file, or a directory and everything below it) belong to the cloud cluster NAME; repeatable. Without it, a cluster is learned from the IRSA trusts, or from the only cluster described in the scan'
             cand --aws-profile 'AWS profile to collect from, one account each; repeatable (implies --aws)'
             cand --aws-role-arn 'Role to assume into a member account (from the default credentials); repeatable (implies --aws)'
             cand --aws-region 'AWS region to read EKS and EC2 in; repeatable (implies --aws) [default: the account''s enabled regions]'
             cand --kube-context 'Kubeconfig context to collect from; repeatable, contexts are read in parallel (implies --k8s)'
+            cand --timeout 'Seconds each live source (account, context) may take, retries and waits included; past it the source fails (exit 2)'
             cand --out 'Where to write the snapshot (`-` for standard output)'
             cand --color 'When to colour output: auto = on a terminal and without NO_COLOR'
             cand --allow-partial 'Report unreadable inputs and failed sources but do not exit 2 for them'

@@ -37,12 +37,13 @@ complete -c wiscan -n "__fish_wiscan_needs_command" -f -a "rules" -d 'List the r
 complete -c wiscan -n "__fish_wiscan_needs_command" -f -a "completions" -d 'Print shell completions'
 complete -c wiscan -n "__fish_wiscan_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l from -d 'Read a file, a directory (walked recursively) or `-` (standard input); repeatable. Files are recognised by content: AWS CLI JSON outputs (iam get-account-authorization-details, list-roles, get-role, get-credential-report, list-access-keys, get-access-key-last-used, OIDC providers; eks describe-cluster, list-clusters, pod identity associations; ec2 describe-instances, describe-launch-template-versions; rolesanywhere list-trust-anchors), the credential report CSV, trust policy documents; Kubernetes objects from kubectl -o json|yaml and multi-document manifests (helm template); wiscan snapshots' -r
-complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l max-input-size -d 'Largest input file to read, in MiB' -r
+complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l max-input-size -d 'Largest input file to read, in MiB (1 to 1048576)' -r
 complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l cluster -d 'Kubernetes objects read from PATH (a file, or a directory and everything below it) belong to the cloud cluster NAME; repeatable. Without it, a cluster is learned from the IRSA trusts, or from the only cluster described in the scan' -r
 complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l aws-profile -d 'AWS profile to collect from, one account each; repeatable (implies --aws)' -r
 complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l aws-role-arn -d 'Role to assume into a member account (from the default credentials); repeatable (implies --aws)' -r
 complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l aws-region -d 'AWS region to read EKS and EC2 in; repeatable (implies --aws) [default: the account\'s enabled regions]' -r
 complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l kube-context -d 'Kubeconfig context to collect from; repeatable, contexts are read in parallel (implies --k8s)' -r
+complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l timeout -d 'Seconds each live source (account, context) may take, retries and waits included; past it the source fails (exit 2)' -r
 complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l format -d 'Report format' -r -f -a "table\t''
 json\t''
 sarif\t''"
@@ -72,12 +73,13 @@ complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -s q -l quiet -d 'De
 complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -s h -l help -d 'Print help'
 complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -s V -l version -d 'Print version'
 complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l from -d 'Read a file, a directory (walked recursively) or `-` (standard input); repeatable. Files are recognised by content: AWS CLI JSON outputs (iam get-account-authorization-details, list-roles, get-role, get-credential-report, list-access-keys, get-access-key-last-used, OIDC providers; eks describe-cluster, list-clusters, pod identity associations; ec2 describe-instances, describe-launch-template-versions; rolesanywhere list-trust-anchors), the credential report CSV, trust policy documents; Kubernetes objects from kubectl -o json|yaml and multi-document manifests (helm template); wiscan snapshots' -r
-complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l max-input-size -d 'Largest input file to read, in MiB' -r
+complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l max-input-size -d 'Largest input file to read, in MiB (1 to 1048576)' -r
 complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l cluster -d 'Kubernetes objects read from PATH (a file, or a directory and everything below it) belong to the cloud cluster NAME; repeatable. Without it, a cluster is learned from the IRSA trusts, or from the only cluster described in the scan' -r
 complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l aws-profile -d 'AWS profile to collect from, one account each; repeatable (implies --aws)' -r
 complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l aws-role-arn -d 'Role to assume into a member account (from the default credentials); repeatable (implies --aws)' -r
 complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l aws-region -d 'AWS region to read EKS and EC2 in; repeatable (implies --aws) [default: the account\'s enabled regions]' -r
 complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l kube-context -d 'Kubeconfig context to collect from; repeatable, contexts are read in parallel (implies --k8s)' -r
+complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l timeout -d 'Seconds each live source (account, context) may take, retries and waits included; past it the source fails (exit 2)' -r
 complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l out -d 'Where to write the snapshot (`-` for standard output)' -r -F
 complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l color -d 'When to colour output: auto = on a terminal and without NO_COLOR' -r -f -a "auto\t''
 always\t''

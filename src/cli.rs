@@ -66,8 +66,8 @@ pub struct InputArgs {
     #[arg(long = "from", value_name = "PATH")]
     pub from: Vec<String>,
 
-    /// Largest input file to read, in MiB
-    #[arg(long, value_name = "MIB", default_value_t = 512)]
+    /// Largest input file to read, in MiB (1 to 1048576)
+    #[arg(long, value_name = "MIB", default_value_t = 512, value_parser = clap::value_parser!(u64).range(1..=1_048_576))]
     pub max_input_size: u64,
 
     /// Report unreadable inputs and failed sources but do not exit 2 for them
@@ -107,20 +107,32 @@ pub struct InputArgs {
     /// Do not list Secrets, and do not read ConfigMaps' contents
     #[arg(long, help_heading = "Live sources")]
     pub no_secrets: bool,
+
+    /// Seconds each live source (account, context) may take, retries and waits included; past
+    /// it the source fails (exit 2)
+    #[arg(long, value_name = "SECS", default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..=86_400), help_heading = "Live sources")]
+    pub timeout: u64,
 }
 
 impl InputArgs {
+    /// The live sources asked for; a source named twice is read once.
     pub fn live_options(&self) -> crate::sources::live::LiveOptions {
         let k8s = (self.k8s || !self.kube_contexts.is_empty())
-            .then(|| crate::sources::live::k8s::K8sOptions { contexts: self.kube_contexts.clone(), skip_secrets: self.no_secrets });
-        let aws =
-            (self.aws || !self.aws_profiles.is_empty() || !self.aws_role_arns.is_empty()).then(|| crate::sources::live::aws::AwsOptions {
-                profiles: self.aws_profiles.clone(),
-                role_arns: self.aws_role_arns.clone(),
-                regions: self.aws_regions.clone(),
-            });
-        crate::sources::live::LiveOptions { aws, k8s, show_progress: false }
+            .then(|| crate::sources::live::k8s::K8sOptions { contexts: unique(&self.kube_contexts), skip_secrets: self.no_secrets });
+        let wants_aws = self.aws || !self.aws_profiles.is_empty() || !self.aws_role_arns.is_empty() || !self.aws_regions.is_empty();
+        let aws = wants_aws.then(|| crate::sources::live::aws::AwsOptions {
+            profiles: unique(&self.aws_profiles),
+            role_arns: unique(&self.aws_role_arns),
+            regions: unique(&self.aws_regions),
+        });
+        crate::sources::live::LiveOptions { aws, k8s, show_progress: false, source_timeout: std::time::Duration::from_secs(self.timeout) }
     }
+}
+
+/// The values in the order first given, without repeats.
+fn unique(values: &[String]) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    values.iter().filter(|v| seen.insert(v.as_str())).cloned().collect()
 }
 
 #[derive(Debug, Args)]

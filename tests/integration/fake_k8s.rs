@@ -12,7 +12,8 @@ use serde_json::{Value, json};
 
 pub const TOKEN: &str = "fake-token";
 
-/// One injected answer for requests whose path contains `path_contains`, `count` times.
+/// One injected answer for requests whose path contains `path_contains`, `count` times. Status 0
+/// stalls: the request is read and never answered.
 #[derive(Clone, Debug)]
 pub struct Fault {
     pub path_contains: &'static str,
@@ -145,6 +146,11 @@ fn serve(stream: TcpStream, state: &Mutex<State>) {
     let (path, query) = target.split_once('?').unwrap_or((&target, ""));
     let params: BTreeMap<&str, &str> = query.split('&').filter(|p| !p.is_empty()).filter_map(|p| p.split_once('=')).collect();
     let (code, headers, body) = answer(state, path, &params, authorized, &target);
+    if code == 0 {
+        // Hold the connection open without a word; the test process ends first.
+        std::thread::sleep(std::time::Duration::from_secs(300));
+        return;
+    }
     let reason = match code {
         200 => "OK",
         401 => "Unauthorized",
@@ -170,6 +176,9 @@ fn answer(state: &Mutex<State>, path: &str, params: &BTreeMap<&str, &str>, autho
     if let Some(fault) = state.faults.iter_mut().find(|f| f.count > 0 && path.contains(f.path_contains)) {
         fault.count -= 1;
         let (status, retry_after) = (fault.status, fault.retry_after);
+        if status == 0 {
+            return (0, String::new(), String::new());
+        }
         let headers = retry_after.map(|s| format!("Retry-After: {s}\r\n")).unwrap_or_default();
         let (reason, message) = match status {
             403 => (

@@ -4,6 +4,7 @@ mod bad_input;
 mod catalogue;
 mod cli;
 mod common;
+mod fail_closed;
 mod fake_k8s;
 mod formats;
 mod generated;

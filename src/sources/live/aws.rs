@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
+use aws_config::retry::RetryConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_iam::error::ProvideErrorMetadata;
 use aws_sdk_iam::types::EntityType;
@@ -76,31 +77,115 @@ impl Calls {
     }
 }
 
-pub(crate) async fn collect(options: &AwsOptions, progress: &super::Progress) -> Vec<(Inventory, SourceReport)> {
+/// One task per requested account (profile, role, or the default credentials), for
+/// [`super::run_sources`] to run under the deadline.
+pub(crate) fn sources(options: &AwsOptions, progress: &super::Progress) -> Vec<super::SourceTask> {
     let mut targets: Vec<Target> = options.profiles.iter().cloned().map(Target::Profile).collect();
     targets.extend(options.role_arns.iter().cloned().map(Target::AssumeRole));
     if targets.is_empty() {
         targets.push(Target::Default);
     }
-    let mut tasks = JoinSet::new();
-    for (i, target) in targets.into_iter().enumerate() {
-        let regions = options.regions.clone();
-        let bar = progress.source(&format!("aws {}", target.label()));
-        tasks.spawn(async move { (i, collect_account(target, regions, bar).await) });
-    }
-    let mut results = Vec::new();
-    while let Some(joined) = tasks.join_next().await {
-        if let Ok(result) = joined {
-            results.push(result);
-        }
-    }
-    results.sort_by_key(|(i, _)| *i);
-    results.into_iter().map(|(_, r)| r).collect()
+    targets
+        .into_iter()
+        .map(|target| {
+            let regions = options.regions.clone();
+            let bar = progress.source(&format!("aws {}", target.label()));
+            super::SourceTask {
+                provider: Provider::Aws,
+                origin: format!("aws/{}", target.label()),
+                task: Box::pin(collect_account(target, regions, bar)),
+            }
+        })
+        .collect()
 }
 
-async fn sdk_config(target: &Target) -> SdkConfig {
-    let mut loader = aws_config::defaults(BehaviorVersion::latest());
-    if let Target::Profile(p) = target {
+/// Attempts per call, whatever `max_attempts` says: waits must stay bounded.
+const MAX_ATTEMPTS_CAP: u32 = 10;
+
+/// The retry settings of the environment and the profile, read and checked here: the SDK panics
+/// on some invalid values (`max_attempts = 0`, an unknown retry mode), which would lose the source.
+fn retry_settings(profile: &str, profiles: &aws_config::profile::ProfileSet) -> Result<RetryConfig, String> {
+    let setting = |env: &str, key: &str| -> Option<(String, String)> {
+        match std::env::var(env) {
+            Ok(v) => Some((v, env.to_string())),
+            Err(_) => profiles.get(key).map(|v| (v.to_string(), format!("`{key}` of profile {profile}"))),
+        }
+    };
+    let mut retry = RetryConfig::standard().with_max_attempts(3).with_max_backoff(Duration::from_secs(20));
+    if let Some((value, source)) = setting("AWS_MAX_ATTEMPTS", "max_attempts") {
+        match value.trim().parse::<u32>() {
+            Ok(n) if n >= 1 => retry = retry.with_max_attempts(n.min(MAX_ATTEMPTS_CAP)),
+            _ => return Err(format!("invalid AWS setting: {source} is `{value}`, and must be a whole number of at least 1")),
+        }
+    }
+    if let Some((value, source)) = setting("AWS_RETRY_MODE", "retry_mode") {
+        match value.trim().to_ascii_lowercase().as_str() {
+            "standard" | "legacy" => {}
+            "adaptive" => retry = retry.with_retry_mode(aws_config::retry::RetryMode::Adaptive),
+            _ => return Err(format!("invalid AWS setting: {source} is `{value}`, and must be `standard` or `adaptive`")),
+        }
+    }
+    Ok(retry)
+}
+
+/// Endpoint overrides must be URLs: the SDK would otherwise drop an invalid one with a warning
+/// and call the real endpoint, or fail in a background task.
+fn check_endpoint_settings(profiles: &aws_config::profile::ProfileSet) -> Result<(), String> {
+    let mut settings: Vec<(String, String)> =
+        std::env::vars().filter(|(k, _)| k == "AWS_ENDPOINT_URL" || k.starts_with("AWS_ENDPOINT_URL_")).collect();
+    if let Some(v) = profiles.get("endpoint_url") {
+        settings.push(("`endpoint_url` of the profile".into(), v.to_string()));
+    }
+    settings.sort();
+    for (name, value) in settings {
+        let value = value.trim();
+        if value.is_empty() {
+            return Err(format!("invalid AWS setting: {name} is set but empty (unset it, or give the endpoint's URL)"));
+        }
+        let is_url = ["http://", "https://"].iter().any(|p| value.len() > p.len() && value.to_ascii_lowercase().starts_with(p));
+        if !is_url {
+            return Err(format!("invalid AWS setting: {name} is `{value}`, not an http(s) URL"));
+        }
+    }
+    Ok(())
+}
+
+/// Reads the shared config and credentials files for the settings wiscan checks. A file that
+/// cannot be parsed is named, never quoted: the credentials file holds secret keys.
+async fn profile_settings(profile: Option<&str>) -> Result<aws_config::profile::ProfileSet, String> {
+    use aws_types::os_shim_internal::{Env, Fs};
+    let selected = profile.map(|p| std::borrow::Cow::Owned(p.to_string()));
+    // The default files: `~/.aws/config` and `~/.aws/credentials`, or where AWS_CONFIG_FILE and
+    // AWS_SHARED_CREDENTIALS_FILE point.
+    aws_config::profile::load(&Fs::real(), &Env::real(), &Default::default(), selected).await.map_err(|e| {
+        let text = e.to_string();
+        let line = text.split("line ").nth(1).and_then(|rest| rest.split(|c: char| !c.is_ascii_digit()).next()).filter(|n| !n.is_empty());
+        match line {
+            Some(n) => format!("the AWS config or credentials file cannot be parsed (line {n})"),
+            None => "the AWS config or credentials file cannot be read or parsed".to_string(),
+        }
+    })
+}
+
+/// Connect and per-attempt limits for every AWS call; the source's deadline bounds the rest.
+fn timeouts() -> aws_config::timeout::TimeoutConfig {
+    aws_config::timeout::TimeoutConfig::builder()
+        .connect_timeout(Duration::from_secs(5))
+        .read_timeout(Duration::from_secs(60))
+        .operation_attempt_timeout(Duration::from_secs(90))
+        .build()
+}
+
+async fn sdk_config(target: &Target) -> Result<SdkConfig, String> {
+    let profile = match target {
+        Target::Profile(p) => Some(p.as_str()),
+        _ => None,
+    };
+    let profiles = profile_settings(profile).await?;
+    check_endpoint_settings(&profiles)?;
+    let retry = retry_settings(profiles.selected_profile(), &profiles)?;
+    let mut loader = aws_config::defaults(BehaviorVersion::latest()).retry_config(retry).timeout_config(timeouts());
+    if let Some(p) = profile {
         loader = loader.profile_name(p);
     }
     let base = loader.load().await;
@@ -109,15 +194,18 @@ async fn sdk_config(target: &Target) -> SdkConfig {
     match target {
         Target::AssumeRole(arn) => {
             let provider = aws_config::sts::AssumeRoleProvider::builder(arn.clone()).session_name("wiscan").configure(&base).build().await;
-            base.to_builder().credentials_provider(aws_sdk_sts::config::SharedCredentialsProvider::new(provider)).build()
+            Ok(base.to_builder().credentials_provider(aws_sdk_sts::config::SharedCredentialsProvider::new(provider)).build())
         }
-        _ => base,
+        _ => Ok(base),
     }
 }
 
 async fn collect_account(target: Target, regions: Vec<String>, bar: indicatif::ProgressBar) -> (Inventory, SourceReport) {
     let calls = Calls::new(bar);
-    let conf = sdk_config(&target).await;
+    let conf = match sdk_config(&target).await {
+        Ok(conf) => conf,
+        Err(reason) => return (Inventory::default(), report(format!("aws/{}", target.label()), SourceStatus::Error, 0, 0, vec![reason])),
+    };
     let sts = aws_sdk_sts::Client::new(&conf);
     calls.tick();
     let account = match sts.get_caller_identity().send().await {
@@ -139,24 +227,36 @@ async fn collect_account(target: Target, regions: Vec<String>, bar: indicatif::P
     let regions = if regions.is_empty() { enabled_regions(&conf, &calls, &collected).await } else { regions };
 
     let mut tasks = JoinSet::new();
+    let mut task_labels = std::collections::HashMap::new();
     {
         let (conf, calls, collected, account) = (conf.clone(), calls.clone(), Arc::clone(&collected), account.clone());
-        tasks.spawn(async move { collect_iam(&conf, &account, &calls, &collected).await });
+        let handle = tasks.spawn(async move { collect_iam(&conf, &account, &calls, &collected).await });
+        task_labels.insert(handle.id(), "iam".to_string());
     }
     // Regions in parallel, a few at a time: enough to hide latency, not enough to be throttled.
     let permits = Arc::new(tokio::sync::Semaphore::new(4));
     for region in regions {
         let (conf, calls, collected, account, permits) =
             (conf.clone(), calls.clone(), Arc::clone(&collected), account.clone(), Arc::clone(&permits));
-        tasks.spawn(async move {
+        let label = region.clone();
+        let handle = tasks.spawn(async move {
             let _permit = permits.acquire().await;
             collect_region(&conf, &account, &region, &calls, &collected).await;
         });
+        task_labels.insert(handle.id(), label);
     }
-    while tasks.join_next().await.is_some() {}
+    // A region whose task panicked is an error of the account, named, not a silent gap.
+    let mut failures = Vec::new();
+    while let Some(joined) = tasks.join_next().await {
+        if let Err(e) = joined {
+            let label = task_labels.get(&e.id()).cloned().unwrap_or_default();
+            failures.push(format!("{label}: {}", super::panic_reason(e)));
+        }
+    }
 
     let collected = std::mem::take(&mut *collected.lock().await);
     let mut errors = collected.errors;
+    errors.extend(failures);
     errors.sort();
     let objects = collected.inventory.object_count();
     let status = if errors.is_empty() { SourceStatus::Ok } else { SourceStatus::Partial };
@@ -512,19 +612,38 @@ async fn collect_region(conf: &SdkConfig, account: &str, region: &str, calls: &C
     c.errors.extend(errors);
 }
 
-/// `Code: message` of a failed call, redacted; transport failures by their display.
+/// `Code: message` of a failed call, redacted; transport failures as one line naming what
+/// failed (never the client's `Debug` dump of its error types).
 fn describe<E, R>(e: &aws_sdk_iam::error::SdkError<E, R>) -> String
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
     R: std::fmt::Debug + 'static,
 {
-    let text = match e.as_service_error() {
-        Some(service) => match (service.code(), service.message()) {
-            (Some(code), Some(message)) => format!("{code}: {message}"),
-            (Some(code), None) => code.to_string(),
-            _ => service.to_string(),
+    use aws_sdk_iam::error::SdkError;
+    let text = match e {
+        SdkError::ServiceError(service) => {
+            let service = service.err();
+            match (service.code(), service.message()) {
+                (Some(code), Some(message)) => format!("{code}: {message}"),
+                (Some(code), None) => code.to_string(),
+                _ => super::error_chain(service),
+            }
+        }
+        SdkError::TimeoutError(_) => "timed out waiting for an answer".to_string(),
+        SdkError::DispatchFailure(failure) if failure.is_timeout() => "timed out connecting".to_string(),
+        SdkError::DispatchFailure(failure) => {
+            let what = if failure.is_io() { "connection failed" } else { "the request could not be sent" };
+            match std::error::Error::source(e) {
+                Some(source) => format!("{what}: {}", super::error_chain(source)),
+                None => what.to_string(),
+            }
+        }
+        SdkError::ResponseError(_) => "the answer could not be read".to_string(),
+        SdkError::ConstructionFailure(_) => match std::error::Error::source(e) {
+            Some(source) => format!("the request could not be built: {}", super::error_chain(source)),
+            None => "the request could not be built".to_string(),
         },
-        None => format!("{}", aws_sdk_iam::error::DisplayErrorContext(e)),
+        _ => super::error_chain(e),
     };
-    redact_text(&text)
+    crate::redact::redact_error(&text)
 }
