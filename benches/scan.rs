@@ -8,6 +8,9 @@
 //! (ServiceAccounts, Deployments, Pods, ConfigMaps, NetworkPolicies, and Secrets with large values).
 //! `WISCAN_BENCH_SCALES=1000,5000` and `WISCAN_BENCH_K8S_SCALES=2000` override the scales.
 
+// The benchmark's report is its output.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -195,7 +198,7 @@ fn generate_k8s(objects: usize) -> String {
                 i % 7,
                 i - i % 10
             ),
-            3 | 4 | 5 => format!(
+            3..=5 => format!(
                 r#"{{"apiVersion": "v1", "kind": "Pod", {}, "spec": {{"serviceAccountName": "default", "hostNetwork": {}, "containers": [{{"name": "main", "image": "registry/app:{i}"}}]}}, "status": {{"phase": "Running"}}}}"#,
                 meta("pod"),
                 i % 1000 == 3

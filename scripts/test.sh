@@ -16,6 +16,7 @@ unset NO_COLOR WISCAN_NOW WISCAN_UPDATE AWS_ENDPOINT_URL
 
 # Compile everything first (the longest step), so the emulator is not left idling through it.
 cargo fmt --all -- --check
+cargo clippy --locked --all-targets -- -D warnings
 cargo test --locked --benches --no-run   # the benchmark compiles in the test profile, sharing the build
 cargo test --locked --lib --test integration --no-run
 

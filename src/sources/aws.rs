@@ -590,14 +590,19 @@ pub(crate) fn read_credential_report_rows(csv_text: &str, origin_of: impl Fn(usi
     let (Some(user_col), Some(arn_col)) = (column("user"), column("arn")) else {
         return Err(SourceError::new("credential report has no user/arn columns"));
     };
-    let slots: Vec<(u8, Option<usize>, Option<usize>, Option<usize>)> = (1..=2u8)
-        .map(|n| {
-            (
-                n,
-                column(&format!("access_key_{n}_active")),
-                column(&format!("access_key_{n}_last_rotated")),
-                column(&format!("access_key_{n}_last_used_date")),
-            )
+    // The report's two key slots: their number and the columns of each.
+    struct Slot {
+        number: u8,
+        active: Option<usize>,
+        rotated: Option<usize>,
+        used: Option<usize>,
+    }
+    let slots: Vec<Slot> = (1..=2u8)
+        .map(|n| Slot {
+            number: n,
+            active: column(&format!("access_key_{n}_active")),
+            rotated: column(&format!("access_key_{n}_last_rotated")),
+            used: column(&format!("access_key_{n}_last_used_date")),
         })
         .collect();
     let mut users = Vec::new();
@@ -612,7 +617,7 @@ pub(crate) fn read_credential_report_rows(csv_text: &str, origin_of: impl Fn(usi
             return Err(SourceError::at_line(csv_line, "credential report row has no arn"));
         }
         let mut keys = Vec::new();
-        for (slot, active, rotated, used) in &slots {
+        for Slot { number: slot, active, rotated, used } in &slots {
             let date = |column: Option<usize>, what: &str| {
                 parse_time(field(column))
                     .map_err(|e| SourceError::at_line(csv_line, format!("credential report: access_key_{slot}_{what}: {e}")))

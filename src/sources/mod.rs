@@ -159,6 +159,8 @@ struct InputFile {
     display: Arc<str>,
     path: Option<PathBuf>,
     is_explicit: bool,
+    /// Which `--from` path it came from.
+    from: usize,
     /// Kubernetes objects of one input are one cluster: the file named, or the directory holding it.
     cluster_input: Arc<str>,
 }
@@ -167,9 +169,9 @@ struct InputFile {
 pub fn load_offline(paths: &[String], options: &LoadOptions) -> (Inventory, Vec<SourceReport>) {
     let mut files = Vec::new();
     let mut reports = Vec::new();
-    for raw in paths {
+    for (from, raw) in paths.iter().enumerate() {
         if raw == "-" {
-            files.push(InputFile { display: Arc::from("-"), path: None, is_explicit: true, cluster_input: Arc::from("-") });
+            files.push(InputFile { display: Arc::from("-"), path: None, is_explicit: true, from, cluster_input: Arc::from("-") });
             continue;
         }
         let path = Path::new(raw);
@@ -183,6 +185,7 @@ pub fn load_offline(paths: &[String], options: &LoadOptions) -> (Inventory, Vec<
                             display: display_path(e.path()),
                             path: Some(e.path().to_path_buf()),
                             is_explicit: false,
+                            from,
                             cluster_input: display_path(e.path().parent().unwrap_or(path)),
                         }),
                         Ok(_) => {}
@@ -199,6 +202,7 @@ pub fn load_offline(paths: &[String], options: &LoadOptions) -> (Inventory, Vec<
                 display: display_path(path),
                 path: Some(path.to_path_buf()),
                 is_explicit: true,
+                from,
                 cluster_input: display_path(path),
             }),
             Err(e) => reports.push(error_report(raw.clone(), SourceError::new(io_message(&e)))),
@@ -207,20 +211,27 @@ pub fn load_offline(paths: &[String], options: &LoadOptions) -> (Inventory, Vec<
 
     let outcomes: Vec<(Option<Inventory>, SourceReport)> = files.par_iter().map(|f| load_file(f, options)).collect();
     let mut inventory = Inventory::default();
-    let mut recognised_any_per_dir = false;
-    for (inv, report) in outcomes {
+    // Per `--from` path: did anything under it read, or fail loudly already?
+    let mut yielded = vec![false; paths.len()];
+    let mut walked: Vec<(usize, SourceReport)> = Vec::new();
+    for (file, (inv, report)) in files.iter().zip(outcomes) {
         if let Some(inv) = inv {
             inventory.merge(inv);
-            recognised_any_per_dir = true;
+            yielded[file.from] = true;
+        }
+        if report.status != SourceStatus::Skipped {
+            yielded[file.from] = true;
+        }
+        walked.push((file.from, report));
+    }
+    // A `--from` path that yields nothing recognisable is an error, not an empty clean scan, even
+    // when other paths were read.
+    for (from, mut report) in walked {
+        if !yielded[from] {
+            report.status = SourceStatus::Error;
+            report.errors.push(format!("not a recognised input, and nothing else under {} was read", paths[from]));
         }
         reports.push(report);
-    }
-    // A path that yields nothing recognisable is an error, not an empty clean scan.
-    if !files.is_empty() && !recognised_any_per_dir && reports.iter().all(|r| r.status == SourceStatus::Skipped) {
-        for r in reports.iter_mut() {
-            r.status = SourceStatus::Error;
-            r.errors.push("not a recognised input, and nothing else was read".into());
-        }
     }
     (inventory, reports)
 }
@@ -356,11 +367,21 @@ pub fn recognise(path: &Arc<str>, cluster_input: &str, bytes: &[u8]) -> Result<R
         _ if aws::looks_like_credential_report_csv(text) => aws::recognise_credential_report_csv(path, text),
         _ => {
             // Each document is read into the inventory as it ends: memory stays near the input's size.
-            let mut reader = k8s::ValueReader::new(cluster_input);
-            let streamed =
-                yaml::for_each_object(text, k8s::is_read_kind, |o| reader.read(&o.value, crate::model::Origin::file(path, Some(o.line))));
+            let read = |text: &str| {
+                let mut reader = k8s::ValueReader::new(cluster_input);
+                yaml::for_each_object(text, k8s::is_read_kind, |o| reader.read(&o.value, crate::model::Origin::file(path, Some(o.line))))
+                    .map(|skipped| reader.finish(skipped))
+            };
+            // kubectl reads flow collections indented as a strict parser would not: a second try.
+            let streamed = match read(text) {
+                Err(e) if e.message.contains("invalid indentation") => match yaml::relax_flow_indentation(text) {
+                    Some(relaxed) => read(&relaxed).map_err(|_| e),
+                    None => Err(e),
+                },
+                other => other,
+            };
             match streamed {
-                Ok(skipped) => Ok(reader.finish(skipped)),
+                Ok(recognised) => Ok(recognised),
                 // Broken YAML that meant to be Kubernetes is an error; anything else is not ours.
                 Err(e) if memchr::memmem::find(head, b"apiVersion:").is_some() || memchr::memmem::find(head, b"kind:").is_some() => Err(e),
                 Err(_) => Ok(Recognised::Unrecognised),

@@ -149,6 +149,69 @@ pub fn for_each_object(
     Ok(skipped)
 }
 
+/// The text with flow collections' continuation lines indented past the block that opened them,
+/// as kubectl's YAML reader accepts them unindented (`args: [` … `]` with the `]` under `args`);
+/// `None` when nothing needed it. Lines are only padded, never joined, so line numbers hold. Used
+/// as a second try after a strict parse fails on indentation.
+pub fn relax_flow_indentation(text: &str) -> Option<String> {
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut depth = 0usize;
+    let mut min_indent = 0usize;
+    // Inside a block scalar (`key: |`): lines indented past `scalar_indent` are text, not YAML.
+    let mut scalar_indent: Option<usize> = None;
+    let mut changed = false;
+    for line in text.split_inclusive('\n') {
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        let content = line.trim();
+        if let Some(block) = scalar_indent {
+            if content.is_empty() || indent > block {
+                out.push_str(line);
+                continue;
+            }
+            scalar_indent = None;
+        }
+        if depth > 0 && !content.is_empty() && indent < min_indent {
+            out.push_str(&" ".repeat(min_indent - indent));
+            changed = true;
+        }
+        out.push_str(line);
+        let was_in_flow = depth > 0;
+        depth = flow_depth_after(content, depth);
+        if !was_in_flow && depth > 0 {
+            // The block that holds the collection: after any `- ` entry markers.
+            let entries = content.len() - content.trim_start_matches(['-', ' ']).len();
+            min_indent = indent + entries + 1;
+        }
+        let opens_block_scalar =
+            depth == 0 && content.trim_end_matches(|c: char| c.is_ascii_digit() || c == '-' || c == '+').ends_with(['|', '>']);
+        if opens_block_scalar {
+            scalar_indent = Some(indent);
+        }
+    }
+    changed.then_some(out)
+}
+
+/// The flow nesting depth after one line, outside quotes and comments.
+fn flow_depth_after(content: &str, mut depth: usize) -> usize {
+    let mut quote: Option<char> = None;
+    let mut previous = ' ';
+    for c in content.chars() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None => match c {
+                '"' | '\'' => quote = Some(c),
+                '#' if previous == ' ' => break,
+                '[' | '{' => depth += 1,
+                ']' | '}' => depth = depth.saturating_sub(1),
+                _ => {}
+            },
+        }
+        previous = c;
+    }
+    depth
+}
+
 /// Roughly the memory a value takes: its text plus a word or so per node.
 fn byte_size(value: &Value) -> usize {
     match value {
@@ -234,6 +297,14 @@ mod tests {
         }
         let e = read_objects(&text).err().expect("refused");
         assert!(e.message.contains("aliases expand too far"));
+    }
+
+    #[test]
+    fn flow_collections_at_the_key_indentation_are_relaxed() {
+        let text = "spec:\n  args: [\n    \"a\",\n  ]\n  script: |\n    x = [\n  env: {\n  a: b\n  }\n";
+        let relaxed = relax_flow_indentation(text).expect("changed");
+        assert_eq!(relaxed, "spec:\n  args: [\n    \"a\",\n   ]\n  script: |\n    x = [\n  env: {\n   a: b\n   }\n");
+        assert!(relax_flow_indentation("a: [1, 2]\nb: {c: d}\n").is_none());
     }
 
     #[test]

@@ -86,6 +86,19 @@ fn unrecognised_files_in_a_directory_are_skipped_but_an_empty_result_is_an_error
     assert_eq!(run(&["scan", "--from", &d]).code, 2, "nothing recognisable is an error");
     let empty = tempfile::tempdir().expect("tempdir");
     assert_eq!(run(&["scan", "--from", &empty.path().to_string_lossy()]).code, 2);
+
+    // Each `--from` path counts on its own: a good file beside a directory of nothing fails too.
+    let r = run(&["scan", "--from", "fixtures/rules/AWS005/silent-specific-account.json", "--from", &d, "--format", "json"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let notes = r.json()["sources"]
+        .as_array()
+        .expect("sources")
+        .iter()
+        .find(|s| s["origin"].as_str().is_some_and(|o| o.ends_with("notes.txt")))
+        .cloned();
+    let notes = notes.expect("notes.txt is a source");
+    assert_eq!(notes["status"], "error");
+    assert!(notes["errors"].to_string().contains("nothing else under"), "{notes}");
 }
 
 #[test]
@@ -96,4 +109,18 @@ fn standard_input_is_read() {
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(report["findings"][0]["rule_id"], "AWS005");
     assert_eq!(report["findings"][0]["location"]["path"], "-");
+}
+
+#[test]
+fn manifests_kubectl_accepts_are_read() {
+    let dir = crate::common::repo().join("fixtures/inputs/k8s/lenient");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&dir).expect("fixtures") {
+        let path = entry.expect("entry").path();
+        let report = crate::common::scan_json(&path);
+        assert_eq!(report["sources"][0]["status"], "ok", "{}: {report}", path.display());
+        assert!(crate::common::findings(&report).iter().any(|f| f["rule_id"] == "K8S001"), "{}: the pod was read", path.display());
+        checked += 1;
+    }
+    assert!(checked >= 2);
 }

@@ -25,6 +25,14 @@ pub(crate) fn spans_namespaces(pattern: &Pattern) -> bool {
     pattern.matches_everything() || pattern.literal_prefix().matches(':').count() < 3
 }
 
+/// True for a subject pattern of Kubernetes ServiceAccount tokens (`system:serviceaccount:…`),
+/// whatever the issuer: a self-hosted cluster's issuer mints the same subjects as EKS.
+pub(crate) fn is_service_account_pattern(pattern: &Pattern) -> bool {
+    const PREFIX: &str = "system:serviceaccount:";
+    let literal = pattern.literal_prefix();
+    literal.starts_with(PREFIX) || (literal.len() >= "system:".len() && PREFIX.starts_with(literal))
+}
+
 /// A pattern list for evidence: `a`, `b`.
 pub(crate) fn join_patterns<'a>(patterns: impl IntoIterator<Item = &'a Pattern>) -> String {
     patterns.into_iter().map(Pattern::as_str).collect::<Vec<_>>().join(", ")

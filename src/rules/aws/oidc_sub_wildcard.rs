@@ -1,6 +1,6 @@
 //! AWS001 oidc-sub-wildcard: an OIDC trust that matches `sub` with `*` or `?`.
 
-use super::{has_generic_subject, join_patterns, spans_namespaces};
+use super::{has_generic_subject, is_service_account_pattern, join_patterns, spans_namespaces};
 use crate::rules::prelude::*;
 
 declare_rule!(OidcSubWildcard, "AWS001");
@@ -22,12 +22,16 @@ impl Rule for OidcSubWildcard {
                 }
                 let is_eks = matches!(issuer.kind(), IssuerKind::Eks { .. });
                 let is_everything = wildcards.iter().any(|p| p.matches_everything());
-                let is_cross_namespace = is_eks && wildcards.iter().any(|p| spans_namespaces(p));
+                // Any issuer that mints ServiceAccount subjects (EKS, or a self-hosted cluster's)
+                // is graded alike: a namespace wildcard admits every namespace's ServiceAccount.
+                let is_cross_namespace = wildcards.iter().any(|p| (is_eks || is_service_account_pattern(p)) && spans_namespaces(p));
                 let severity = if is_everything || is_cross_namespace { Severity::Critical } else { self.default_severity() };
                 let who = if is_everything {
                     format!("every identity of {}", issuer.short())
-                } else if is_cross_namespace {
+                } else if is_cross_namespace && is_eks {
                     format!("ServiceAccounts in any namespace of cluster {}", issuer.short())
+                } else if is_cross_namespace {
+                    format!("ServiceAccounts in any namespace of the cluster behind {}", issuer.short())
                 } else if is_eks {
                     format!("any ServiceAccount of cluster {} matching `{}`", issuer.short(), join_patterns(wildcards.iter().copied()))
                 } else {

@@ -22,10 +22,7 @@ pub(crate) fn reportable_workloads<'a>(cx: &'a Context<'_>) -> impl Iterator<Ite
 }
 
 /// Every credential of one kind found in a workload's literal env values: (`container/ENV`, credential).
-pub(crate) fn literal_env_credentials<'a>(
-    workload: &'a Workload,
-    wanted: fn(&StaticCredential) -> bool,
-) -> Vec<(String, &'a StaticCredential)> {
+pub(crate) fn literal_env_credentials(workload: &Workload, wanted: fn(&StaticCredential) -> bool) -> Vec<(String, &StaticCredential)> {
     let mut out = Vec::new();
     for c in &workload.containers {
         for e in &c.env {
