@@ -174,7 +174,9 @@ impl FindingBuilder {
         self
     }
 
-    /// Evidence that changes with time (ages, last use): shown, never fingerprinted.
+    /// Evidence that changes with time (ages, last use) or with what else was read (the cluster a
+    /// Kubernetes object belongs to: a folder until it is linked, a name after): shown, never
+    /// fingerprinted, so a baseline survives the clock, a move and a new input.
     pub fn volatile_evidence(mut self, key: &str, value: impl AsRef<str>) -> Self {
         let value = crate::redact::redact_text(value.as_ref());
         self.evidence.insert(key.to_string(), EvidenceValue { value, is_volatile: true });

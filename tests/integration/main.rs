@@ -6,6 +6,7 @@ mod cli;
 mod common;
 mod fail_closed;
 mod fake_k8s;
+mod fingerprints;
 mod formats;
 mod generated;
 mod live_aws;

@@ -23,7 +23,7 @@ impl Rule for AzureWiLabelMissing {
                         "{} {}/{} uses ServiceAccount {} (Azure client ID {client_id}) but its pods lack the label {AZURE_USE_LABEL}: \"true\", so no token is injected and it falls back to whatever credential it finds",
                         w.kind, w.namespace, w.name, w.service_account
                     ))
-                    .evidence("cluster", cluster_evidence(&w.cluster))
+                    .volatile_evidence("cluster", cluster_evidence(&w.cluster))
                     .evidence("service_account", &w.service_account)
                     .evidence("client_id", client_id)
                     .at(&w.origin),

@@ -13,7 +13,7 @@ impl Rule for DefaultSaCloudIdentity {
                 out.push(
                     self.finding(sa.resource())
                         .message(format!("the default ServiceAccount of namespace {} is annotated {annotation}={value}: every pod there that names no ServiceAccount becomes that identity", sa.namespace))
-                        .evidence("cluster", cluster_evidence(&sa.cluster))
+                        .volatile_evidence("cluster", cluster_evidence(&sa.cluster))
                         .evidence("annotation", annotation)
                         .evidence("value", value)
                         .at(&sa.origin),

@@ -51,8 +51,8 @@ impl Rule for ImdsEgressOpen {
                         "pods of {} workload(s) in namespace {namespace} can reach IMDS (169.254.169.254): no NetworkPolicy blocks egress to it, {node_text}",
                         workloads.len()
                     ))
-                    .evidence("cluster", cluster.display())
-                    .evidence("node_side", match node {
+                    .volatile_evidence("cluster", cluster.display())
+                    .volatile_evidence("node_side", match node {
                         NodeImds::Reachable(_) => "reachable",
                         _ => "assumed",
                     })

@@ -34,7 +34,8 @@ pub(crate) fn literal_env_credentials(workload: &Workload, wanted: fn(&StaticCre
     out
 }
 
-/// The cluster an object belongs to, for evidence.
+/// The cluster an object belongs to, for evidence: the linked cloud cluster's name, else the input
+/// it was read from. Not fingerprinted (it changes when a cluster is linked, and with the folder).
 pub(crate) fn cluster_evidence(cluster: &crate::model::k8s::ClusterRef) -> String {
     cluster.display().to_string()
 }

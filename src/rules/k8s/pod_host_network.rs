@@ -14,7 +14,7 @@ impl Rule for PodHostNetwork {
                         "{} {}/{} runs on the node's network: its pods reach IMDS and can take the node's cloud identity, whatever ServiceAccount they use",
                         w.kind, w.namespace, w.name
                     ))
-                    .evidence("cluster", cluster_evidence(&w.cluster))
+                    .volatile_evidence("cluster", cluster_evidence(&w.cluster))
                     .evidence("hostNetwork", "true")
                     .at(&w.origin),
             );

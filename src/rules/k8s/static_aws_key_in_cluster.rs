@@ -27,7 +27,7 @@ impl Rule for StaticAwsKeyInCluster {
             out.push(
                 self.finding(site.resource)
                     .message(message)
-                    .evidence("cluster", cluster_evidence(site.cluster))
+                    .volatile_evidence("cluster", cluster_evidence(site.cluster))
                     .evidence("key", key_id)
                     .evidence("path", &site.path)
                     .at(site.origin),

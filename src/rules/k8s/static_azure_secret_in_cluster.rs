@@ -20,7 +20,7 @@ impl Rule for StaticAzureSecretInCluster {
                         "an Azure client secret ({setting}) is stored in {} ({}): whoever can read it signs in as that application",
                         site.holder, site.path
                     ))
-                    .evidence("cluster", cluster_evidence(site.cluster))
+                    .volatile_evidence("cluster", cluster_evidence(site.cluster))
                     .evidence("setting", setting)
                     .evidence("path", &site.path)
                     .at(site.origin),

@@ -27,7 +27,7 @@ impl Rule for StaticCredsInFederatedWorkload {
                         w.name,
                         statics.join(", ")
                     ))
-                    .evidence("cluster", cluster_evidence(&w.cluster))
+                    .volatile_evidence("cluster", cluster_evidence(&w.cluster))
                     .evidence("service_account", &w.service_account)
                     .evidence("static", statics.join(", "))
                     .at(&w.origin),

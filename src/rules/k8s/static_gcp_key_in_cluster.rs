@@ -20,7 +20,7 @@ impl Rule for StaticGcpKeyInCluster {
                         "a key of Google service account {client_email} is stored in {} ({}): whoever can read it acts as that service account from anywhere",
                         site.holder, site.path
                     ))
-                    .evidence("cluster", cluster_evidence(site.cluster))
+                    .volatile_evidence("cluster", cluster_evidence(site.cluster))
                     .evidence("client_email", client_email)
                     .evidence("private_key_id", private_key_id)
                     .evidence("path", &site.path)
