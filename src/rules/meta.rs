@@ -16,6 +16,9 @@ struct FrontMatter {
     title: String,
     provider: Provider,
     severity: Severity,
+    /// The highest severity a finding of this rule is raised to, for rules that escalate.
+    #[serde(default)]
+    escalates_to: Option<Severity>,
     tags: Vec<String>,
 }
 
@@ -26,6 +29,9 @@ pub struct RuleMeta {
     pub title: String,
     pub provider: Provider,
     pub default_severity: Severity,
+    /// The highest severity a finding is raised to, for rules that escalate (their fixtures
+    /// include `escalates-*`).
+    pub escalates_to: Option<Severity>,
     pub tags: Vec<String>,
     /// The Markdown body after the front matter.
     pub body: String,
@@ -42,9 +48,13 @@ impl RuleMeta {
             title: fm.title,
             provider: fm.provider,
             default_severity: fm.severity,
+            escalates_to: fm.escalates_to,
             tags: fm.tags,
             body: body.trim().to_string(),
         };
+        if meta.escalates_to.is_some_and(|to| to <= meta.default_severity) {
+            return Err("escalates_to must be above the default severity".into());
+        }
         let mut last = 0;
         for section in SECTIONS {
             let heading = format!("## {section}\n");

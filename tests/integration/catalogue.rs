@@ -7,9 +7,6 @@ use wiscan::rules::ALL;
 
 use crate::common::repo;
 
-/// Rules whose catalogue entry defines a severity above the default.
-const ESCALATING: [&str; 2] = ["AWS001", "AWS008"];
-
 #[test]
 fn ids_and_names_are_unique_sorted_and_well_formed() {
     let mut ids = HashSet::new();
@@ -48,7 +45,7 @@ fn every_rule_has_fixtures_of_each_kind() {
             .collect();
         assert!(names.iter().any(|n| n.starts_with("fires-")), "{}: no fires-* fixture", rule.id());
         assert!(names.iter().any(|n| n.starts_with("silent-")), "{}: no silent-* fixture", rule.id());
-        if ESCALATING.contains(&rule.id()) {
+        if rule.meta().escalates_to.is_some() {
             assert!(names.iter().any(|n| n.starts_with("escalates-")), "{}: no escalates-* fixture", rule.id());
         }
     }

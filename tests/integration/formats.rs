@@ -23,9 +23,12 @@ fn sarif_validates_against_the_schema() {
         vec!["--from", "fixtures/demo"],
         vec!["--from", "fixtures/demo", "--sarif-include-suppressed", "--baseline", "tests/integration/demo-baseline.json"],
         vec!["--from", "fixtures/demo", "--from", "fixtures/bad/malformed.json"],
-        vec!["--from", "fixtures/rules/AWS005/silent-org-id.json"],
+        vec!["--from", "fixtures/rules/AWS005/silent-principal-org-id.json"],
     ] {
         let doc = sarif(&args);
+        // Every input but the deliberately malformed one was read: the document describes a real scan.
+        let expect_success = !args.contains(&"fixtures/bad/malformed.json");
+        assert_eq!(doc["runs"][0]["invocations"][0]["executionSuccessful"], expect_success, "{args:?}");
         let errors: Vec<String> = validator.iter_errors(&doc).map(|e| format!("{} at {}", e, e.instance_path())).collect();
         assert!(errors.is_empty(), "{args:?}: {errors:#?}");
     }

@@ -1,5 +1,6 @@
-//! Walks `fixtures/rules/<ID>/`: `fires-*` gives a finding of the rule, `escalates-*` one above its
-//! default severity, `silent-*` none; the findings are snapshotted per rule.
+//! Walks `fixtures/rules/<ID>/`: `fires-*` gives a finding of the rule at its default severity,
+//! `escalates-*` one above it (up to the metadata's `escalates_to`), `lowers-*` only below it,
+//! `silent-*` none; every entry must load an object; the findings are snapshotted per rule.
 
 use std::collections::BTreeMap;
 
@@ -34,14 +35,24 @@ fn every_rule_fixture_behaves_as_named() {
             let severities: Vec<Severity> =
                 mine.iter().map(|f| Severity::parse(f["severity"].as_str().expect("severity")).expect("known")).collect();
             let default = rule.default_severity();
+            // A fixture that loads nothing proves nothing, silent ones least of all.
+            let objects: u64 = report["sources"].as_array().expect("sources").iter().filter_map(|s| s["objects"].as_u64()).sum();
+            if objects == 0 {
+                failures.push(format!("{id}/{name}: no object was read from it"));
+                continue;
+            }
+            let ceiling = rule.meta().escalates_to.unwrap_or(default);
             let ok = if name.starts_with("silent-") {
                 mine.is_empty()
             } else if name.starts_with("escalates-") {
-                severities.iter().any(|s| *s > default)
+                severities.iter().any(|s| *s > default && *s <= ceiling)
             } else if name.starts_with("fires-") {
-                !mine.is_empty()
+                // The rule's default severity, as its metadata and the README table state it.
+                severities.contains(&default)
+            } else if name.starts_with("lowers-") {
+                !severities.is_empty() && severities.iter().all(|s| *s < default)
             } else {
-                failures.push(format!("{id}/{name}: fixture names start with fires-, escalates- or silent-"));
+                failures.push(format!("{id}/{name}: fixture names start with fires-, escalates-, lowers- or silent-"));
                 continue;
             };
             if !ok {
