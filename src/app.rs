@@ -74,7 +74,8 @@ fn load(input: &InputArgs, show_progress: bool) -> Result<(Inventory, Vec<Source
         inventory.merge(live_inventory);
         reports.extend(live_reports);
     }
-    for link in inventory.finish(&input.clusters) {
+    inventory.finish();
+    for link in crate::policy::link::link_clusters(&mut inventory, &input.clusters) {
         warn!("--cluster {}={}: no Kubernetes input was read from that path", link.name, link.path);
     }
     for r in &reports {

@@ -8,6 +8,7 @@ pub mod engine;
 pub mod finding;
 pub mod model;
 pub mod policy;
+pub mod provenance;
 pub mod redact;
 pub mod report;
 pub mod rules;

@@ -5,8 +5,9 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use super::Origin;
+use super::iam_policy::TrustPolicy;
+use super::issuer::Issuer;
 use crate::finding::Resource;
-use crate::policy::{Issuer, TrustPolicy};
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct AwsInventory {
@@ -46,7 +47,7 @@ pub struct Role {
     pub name: String,
     #[serde(default)]
     pub path: String,
-    #[serde(with = "crate::policy::trust::as_document")]
+    #[serde(with = "super::iam_policy::as_document")]
     pub trust: TrustPolicy,
     pub origin: Origin,
 }

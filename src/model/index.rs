@@ -4,13 +4,15 @@
 use std::collections::{HashMap, HashSet};
 
 use super::Inventory;
-use crate::policy::trust::{ASSUME_ROLE_WITH_WEB_IDENTITY, Trustee};
+use super::iam_policy::{Effect, PrincipalSpec};
+use super::issuer::Issuer;
 
 #[derive(Clone, Debug, Default)]
 pub struct Index {
     /// Role ARN → position in `aws.roles`.
     pub roles_by_arn: HashMap<String, usize>,
-    /// Issuer key (lower-case, no scheme) → roles whose trust names it, in role order.
+    /// Issuer key (lower-case, no scheme) → roles with an Allow statement naming it as a
+    /// `Federated` principal, in role order (what the statement admits is `policy`'s question).
     pub roles_by_issuer: HashMap<String, Vec<usize>>,
     /// Issuer key → position in `aws.clusters`.
     pub clusters_by_issuer: HashMap<String, usize>,
@@ -31,8 +33,9 @@ impl Index {
         for (i, role) in aws.roles.iter().enumerate() {
             index.roles_by_arn.insert(role.arn.clone(), i);
             let mut seen: Vec<String> = Vec::new();
-            for grant in role.trust.grants(ASSUME_ROLE_WITH_WEB_IDENTITY) {
-                if let Trustee::Oidc(issuer) = &grant.trustee {
+            for statement in role.trust.document.statements.iter().filter(|s| s.effect == Effect::Allow) {
+                let PrincipalSpec::Principal(principals) = &statement.principal else { continue };
+                for issuer in principals.federated.iter().filter_map(|f| Issuer::from_federated_principal(f)) {
                     let key = issuer.key();
                     if !seen.contains(&key) {
                         index.roles_by_issuer.entry(key.clone()).or_default().push(i);

@@ -324,3 +324,21 @@ impl K8sInventory {
         self.config_objects.iter_mut().for_each(|o| set(&mut o.cluster));
     }
 }
+
+/// `--cluster NAME=PATH`: objects read from PATH (or below it) belong to cluster NAME.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClusterLink {
+    pub name: String,
+    pub path: String,
+}
+
+impl std::str::FromStr for ClusterLink {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let (name, path) = s.split_once('=').ok_or_else(|| format!("`{s}` is not NAME=PATH"))?;
+        if name.is_empty() || path.is_empty() {
+            return Err(format!("`{s}` is not NAME=PATH"));
+        }
+        Ok(ClusterLink { name: name.to_string(), path: path.trim_end_matches('/').trim_start_matches("./").to_string() })
+    }
+}

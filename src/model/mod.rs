@@ -8,38 +8,18 @@ mod aws_join;
 pub mod azure;
 pub mod exposure;
 pub mod gcp;
+pub mod iam_policy;
 pub mod index;
+pub mod issuer;
 pub mod k8s;
-mod link;
-
-use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::provenance::Origin;
 pub use aws::AwsInventory;
 pub use index::Index;
+pub use k8s::ClusterLink;
 pub use k8s::K8sInventory;
-pub use link::ClusterLink;
-
-/// Where an object was read.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "lowercase")]
-pub enum Origin {
-    File {
-        path: Arc<str>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        line: Option<u32>,
-    },
-    Live {
-        scope: Arc<str>,
-    },
-}
-
-impl Origin {
-    pub fn file(path: &Arc<str>, line: Option<u32>) -> Self {
-        Origin::File { path: Arc::clone(path), line }
-    }
-}
 
 /// Everything collected in one scan, all providers.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -70,14 +50,12 @@ impl Inventory {
     /// Joins records that describe the same object from several inputs, sorts, and builds the indexes.
     /// Call once, after the last merge and before the rules run.
     /// `links`: clusters the user named (`--cluster NAME=PATH`); others are learned where possible.
-    /// Consolidates, indexes and links clusters; returns the `--cluster` links that matched no
-    /// Kubernetes input (a typo there would otherwise go unnoticed).
-    pub fn finish(&mut self, links: &[ClusterLink]) -> Vec<ClusterLink> {
+    /// Consolidates and indexes. Linking clusters, which asks questions of trust policies, is
+    /// `policy::link`'s, after this.
+    pub fn finish(&mut self) {
         self.aws.consolidate();
         self.k8s.consolidate();
         self.index = Index::build(self);
-        // Linking names clusters; the indexes are keyed by input, so they stay valid.
-        link::link_clusters(self, links)
     }
 
     pub fn object_count(&self) -> usize {

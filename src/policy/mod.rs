@@ -1,14 +1,15 @@
-//! AWS policy semantics: parsing documents and answering "who may assume this role?".
+//! AWS policy semantics: answering "who may assume this role?" about the documents `model` holds.
 //!
 //! This is the one place that knows IAM's evaluation rules; rules ask it questions through
-//! [`TrustPolicy`] and [`TrustGrant`] and never look at raw JSON.
+//! [`TrustQuestions`] and [`TrustGrant`] and never look at raw JSON.
 
 pub mod document;
 pub mod glob;
-pub mod issuer;
+pub mod link;
 pub mod trust;
 
-pub use document::{Condition, PolicyDocument, PolicyError};
+pub use crate::model::iam_policy::{Condition, PolicyDocument, PolicyError, TrustPolicy};
+pub use crate::model::issuer::{Issuer, IssuerKind};
+pub use document::{ActionSemantics, ConditionSemantics, OperatorSemantics};
 pub use glob::Pattern;
-pub use issuer::{Issuer, IssuerKind};
-pub use trust::{TrustGrant, TrustPolicy, Trustee};
+pub use trust::{TrustGrant, TrustQuestions, Trustee};

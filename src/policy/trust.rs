@@ -8,9 +8,10 @@
 
 use std::borrow::Cow;
 
-use super::document::{Condition, Effect, Operator, OperatorKind, PolicyDocument, PrincipalSpec, Principals, Statement};
+use super::document::{ActionSemantics, ConditionSemantics, OperatorSemantics};
 use super::glob::Pattern;
-use super::issuer::Issuer;
+use crate::model::iam_policy::{Condition, Effect, Operator, OperatorKind, PrincipalSpec, Principals, Statement, TrustPolicy};
+use crate::model::issuer::Issuer;
 
 pub const ASSUME_ROLE: &str = "sts:AssumeRole";
 pub const ASSUME_ROLE_WITH_WEB_IDENTITY: &str = "sts:AssumeRoleWithWebIdentity";
@@ -63,7 +64,8 @@ impl TrustGrant<'_> {
             .filter(|c| c.key_lower == key_lower)
             .filter(|c| c.operator.is_positive_match())
             .filter(|c| {
-                key_always_present || (!c.operator.if_exists && c.operator.set != Some(super::document::SetQualifier::ForAllValues))
+                key_always_present
+                    || (!c.operator.if_exists && c.operator.set != Some(crate::model::iam_policy::SetQualifier::ForAllValues))
             })
             .collect();
         if positives.is_empty() {
@@ -87,7 +89,7 @@ impl TrustGrant<'_> {
             key_hit
                 && c.operator.is_positive_match()
                 && !c.operator.if_exists
-                && c.operator.set != Some(super::document::SetQualifier::ForAllValues)
+                && c.operator.set != Some(crate::model::iam_policy::SetQualifier::ForAllValues)
                 && c.patterns().iter().all(|p| !p.matches_everything())
         })
     }
@@ -115,40 +117,26 @@ impl AllowedValues<'_> {
     }
 }
 
-/// A parsed trust policy and the grants it makes. Keeps the document as read, for snapshots.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct TrustPolicy {
-    pub document: PolicyDocument,
-    raw: serde_json::Value,
+/// The questions a trust policy answers: who may assume the role, by which grant.
+pub trait TrustQuestions {
+    /// Grants of `sts:AssumeRoleWithWebIdentity` to OIDC issuers.
+    fn web_identity_grants(&self) -> Vec<TrustGrant<'_>>;
+    /// Grants of `sts:AssumeRole` to an AWS service principal (case-insensitive).
+    fn service_grants(&self, service: &str) -> Vec<TrustGrant<'_>>;
+    /// Grants of `sts:AssumeRole` to anyone (`*`, `{"AWS": "*"}`, or `NotPrincipal`).
+    fn anyone_grants(&self) -> Vec<TrustGrant<'_>>;
+    /// Every grant of `action`, one per (Allow statement, trustee), minus what Deny statements remove.
+    fn grants(&self, action: &str) -> Vec<TrustGrant<'_>>;
 }
 
-impl TrustPolicy {
-    pub fn new(document: PolicyDocument) -> Self {
-        Self { document, raw: serde_json::Value::Null }
-    }
-
-    /// Parses a trust policy given as an object or (URL-encoded) string.
-    pub fn from_value(value: serde_json::Value) -> Result<Self, super::PolicyError> {
-        let document = PolicyDocument::from_value(&value)?;
-        let raw = match &value {
-            serde_json::Value::String(text) => super::document::decode_text(text).unwrap_or(value),
-            _ => value,
-        };
-        Ok(Self { document, raw })
-    }
-
-    /// The document as a JSON object (decoded when it was URL-encoded).
-    pub fn raw(&self) -> &serde_json::Value {
-        &self.raw
-    }
-
+impl TrustQuestions for TrustPolicy {
     /// Grants of `sts:AssumeRoleWithWebIdentity` to OIDC issuers.
-    pub fn web_identity_grants(&self) -> Vec<TrustGrant<'_>> {
+    fn web_identity_grants(&self) -> Vec<TrustGrant<'_>> {
         self.grants(ASSUME_ROLE_WITH_WEB_IDENTITY).into_iter().filter(|g| matches!(g.trustee, Trustee::Oidc(_))).collect()
     }
 
     /// Grants of `sts:AssumeRole` to an AWS service principal (case-insensitive).
-    pub fn service_grants(&self, service: &str) -> Vec<TrustGrant<'_>> {
+    fn service_grants(&self, service: &str) -> Vec<TrustGrant<'_>> {
         self.grants(ASSUME_ROLE)
             .into_iter()
             .filter(|g| matches!(&g.trustee, Trustee::Service(s) if s.eq_ignore_ascii_case(service)))
@@ -156,12 +144,12 @@ impl TrustPolicy {
     }
 
     /// Grants of `sts:AssumeRole` to anyone (`*`, `{"AWS": "*"}`, or `NotPrincipal`).
-    pub fn anyone_grants(&self) -> Vec<TrustGrant<'_>> {
+    fn anyone_grants(&self) -> Vec<TrustGrant<'_>> {
         self.grants(ASSUME_ROLE).into_iter().filter(|g| g.trustee == Trustee::Anyone).collect()
     }
 
     /// Every grant of `action`, one per (Allow statement, trustee), minus what Deny statements remove.
-    pub fn grants(&self, action: &str) -> Vec<TrustGrant<'_>> {
+    fn grants(&self, action: &str) -> Vec<TrustGrant<'_>> {
         // The Denies of this action, found once: a policy of many statements stays linear.
         let denies: Vec<&Statement> =
             self.document.statements.iter().filter(|s| s.effect == Effect::Deny && s.action.covers(action)).collect();
@@ -210,21 +198,12 @@ fn trustees(principal: &PrincipalSpec) -> Vec<Trustee> {
                 return vec![Trustee::Anyone];
             }
             let mut out: Vec<Trustee> = Vec::new();
-            out.extend(p.federated.iter().filter_map(|f| federated_issuer(f)).map(Trustee::Oidc));
+            out.extend(p.federated.iter().filter_map(|f| Issuer::from_federated_principal(f)).map(Trustee::Oidc));
             out.extend(p.service.iter().map(|s| Trustee::Service(s.clone())));
             out.extend(p.aws.iter().map(|a| Trustee::Aws(a.clone())));
             out
         }
     }
-}
-
-/// The OIDC issuer a `Federated` principal names; `None` for SAML providers.
-pub fn federated_issuer(federated: &str) -> Option<Issuer> {
-    if federated.starts_with("arn:") {
-        return federated.contains(":oidc-provider/").then(|| Issuer::parse(federated));
-    }
-    // Well-known web identity providers are named without an ARN.
-    Some(Issuer::parse(federated))
 }
 
 /// Whether a Deny statement's principal element covers the trustee.
@@ -234,7 +213,7 @@ fn deny_names(principal: &PrincipalSpec, trustee: &Trustee) -> bool {
             return true;
         }
         match trustee {
-            Trustee::Oidc(issuer) => p.federated.iter().any(|f| federated_issuer(f).as_ref() == Some(issuer)),
+            Trustee::Oidc(issuer) => p.federated.iter().any(|f| Issuer::from_federated_principal(f).as_ref() == Some(issuer)),
             Trustee::Service(s) => p.service.iter().any(|x| x.eq_ignore_ascii_case(s)),
             Trustee::Aws(a) => p.aws.iter().any(|x| x == a),
             Trustee::Anyone => false,
@@ -275,28 +254,3 @@ fn negate(condition: &Condition) -> Option<Condition> {
 
 #[cfg(test)]
 mod tests;
-
-/// Serde for a trust policy as its JSON document: snapshots store what was read and parse it again.
-pub mod as_document {
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
-    /// Condition values can hold anything a user typed; they leave memory only redacted.
-    pub fn serialize<S: Serializer>(policy: &super::TrustPolicy, s: S) -> Result<S::Ok, S::Error> {
-        redacted(&policy.raw).serialize(s)
-    }
-
-    fn redacted(value: &serde_json::Value) -> serde_json::Value {
-        use serde_json::Value;
-        match value {
-            Value::String(text) => Value::String(crate::redact::redact_text(text)),
-            Value::Array(items) => Value::Array(items.iter().map(redacted).collect()),
-            Value::Object(map) => Value::Object(map.iter().map(|(k, v)| (crate::redact::redact_text(k), redacted(v))).collect()),
-            other => other.clone(),
-        }
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<super::TrustPolicy, D::Error> {
-        let value = serde_json::Value::deserialize(d)?;
-        super::TrustPolicy::from_value(value).map_err(serde::de::Error::custom)
-    }
-}

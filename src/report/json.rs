@@ -4,8 +4,8 @@ use indexmap::IndexMap;
 use serde::Serialize;
 
 use super::{Report, Summary};
-use crate::finding::{Finding, Location, Resource, Suppression};
-use crate::sources::SourceReport;
+use crate::finding::{Finding, SuppressionKind};
+use crate::provenance::{SourceReport, SourceStatus};
 
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -14,7 +14,7 @@ struct JsonReport<'a> {
     schema_version: u32,
     tool: Tool,
     complete: bool,
-    sources: &'a [SourceReport],
+    sources: Vec<JsonSource<'a>>,
     findings: Vec<JsonFinding<'a>>,
     summary: Summary,
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
@@ -27,21 +27,70 @@ struct Tool {
     version: &'static str,
 }
 
+/// One entry of `sources`.
+#[derive(Serialize)]
+struct JsonSource<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    provider: Option<&'static str>,
+    origin: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kind: Option<&'a str>,
+    status: SourceStatus,
+    objects: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    calls: Option<usize>,
+    errors: &'a [String],
+}
+
+impl<'a> From<&'a SourceReport> for JsonSource<'a> {
+    fn from(s: &'a SourceReport) -> Self {
+        JsonSource {
+            provider: s.provider.map(|p| p.as_str()),
+            origin: &s.origin,
+            kind: s.kind.as_deref(),
+            status: s.status,
+            objects: s.objects,
+            calls: s.calls,
+            errors: &s.errors,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct JsonResource<'a> {
+    kind: &'a str,
+    id: &'a str,
+    name: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonSuppression<'a> {
+    kind: &'static str,
+    reason: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonLocation<'a> {
+    path: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<u32>,
+}
+
 #[derive(Serialize)]
 struct JsonFinding<'a> {
     rule_id: &'a str,
     rule: &'a str,
     severity: &'static str,
     provider: &'static str,
-    resource: &'a Resource,
+    resource: JsonResource<'a>,
     message: &'a str,
     evidence: IndexMap<&'a str, &'a str>,
     fingerprint: &'a str,
     suppressed: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
-    suppression: Option<&'a Suppression>,
+    suppression: Option<JsonSuppression<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    location: Option<&'a Location>,
+    location: Option<JsonLocation<'a>>,
 }
 
 impl<'a> From<&'a Finding> for JsonFinding<'a> {
@@ -51,13 +100,19 @@ impl<'a> From<&'a Finding> for JsonFinding<'a> {
             rule: f.rule_name,
             severity: f.severity.as_str(),
             provider: f.provider.as_str(),
-            resource: &f.resource,
+            resource: JsonResource { kind: &f.resource.kind, id: &f.resource.id, name: &f.resource.name },
             message: &f.message,
             evidence: f.evidence.iter().map(|(k, v)| (k.as_str(), v.value.as_str())).collect(),
             fingerprint: &f.fingerprint,
             suppressed: f.is_suppressed(),
-            suppression: f.suppression.as_ref(),
-            location: f.location.as_ref(),
+            suppression: f.suppression.as_ref().map(|s| JsonSuppression {
+                kind: match s.kind {
+                    SuppressionKind::Config => "config",
+                    SuppressionKind::Baseline => "baseline",
+                },
+                reason: &s.reason,
+            }),
+            location: f.location.as_ref().map(|l| JsonLocation { path: &l.path, line: l.line }),
         }
     }
 }
@@ -67,7 +122,7 @@ pub fn render(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<
         schema_version: SCHEMA_VERSION,
         tool: Tool { name: "wiscan", version: env!("CARGO_PKG_VERSION") },
         complete: report.is_complete,
-        sources: &report.sources,
+        sources: report.sources.iter().map(JsonSource::from).collect(),
         findings: report.findings.iter().map(JsonFinding::from).collect(),
         summary: report.summary(),
         warnings: &report.warnings,

@@ -7,8 +7,8 @@ pub mod table;
 use serde::Serialize;
 
 use crate::finding::{Finding, Severity};
+use crate::provenance::SourceReport;
 use crate::rules::RuleMeta;
-use crate::sources::SourceReport;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {

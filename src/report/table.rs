@@ -6,7 +6,7 @@ use owo_colors::OwoColorize;
 
 use super::{RenderOptions, Report};
 use crate::finding::Severity;
-use crate::sources::SourceStatus;
+use crate::provenance::SourceStatus;
 
 /// Resource IDs longer than this are shortened in the middle.
 const RESOURCE_WIDTH: usize = 38;

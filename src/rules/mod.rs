@@ -78,7 +78,7 @@ pub(crate) use declare_rule;
 pub(crate) mod prelude {
     pub(crate) use super::{Context, Findings, Rule, RuleMetaSource, declare_rule};
     pub(crate) use crate::finding::Severity;
-    pub(crate) use crate::policy::{Issuer, IssuerKind};
+    pub(crate) use crate::policy::{Issuer, IssuerKind, TrustQuestions};
 }
 
 /// Every rule, sorted by ID.

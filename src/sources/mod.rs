@@ -17,48 +17,14 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use serde::Serialize;
 
 use crate::finding::Provider;
 use crate::model::Inventory;
+pub use crate::provenance::{SourceReport, SourceStatus};
 pub use lines::LineIndex;
 
 /// The largest input file read, by default: well above a 100k-role account authorization dump.
 pub const DEFAULT_MAX_INPUT_BYTES: u64 = 512 * 1024 * 1024;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum SourceStatus {
-    Ok,
-    /// Not recognised as any supported input (inside a directory walk: a warning, not an error).
-    Skipped,
-    /// Read in part: some objects or calls failed.
-    Partial,
-    Error,
-}
-
-/// What one source (a file, an account, a context) yielded.
-#[derive(Clone, Debug, Serialize)]
-pub struct SourceReport {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub provider: Option<Provider>,
-    pub origin: String,
-    /// The recognised input kind, e.g. `aws iam get-account-authorization-details`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
-    pub status: SourceStatus,
-    pub objects: usize,
-    /// API calls made (live sources).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub calls: Option<usize>,
-    pub errors: Vec<String>,
-}
-
-impl SourceReport {
-    pub fn is_failure(&self) -> bool {
-        matches!(self.status, SourceStatus::Error | SourceStatus::Partial)
-    }
-}
 
 /// An input that could not be read, with the position where there is one.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]

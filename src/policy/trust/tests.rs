@@ -1,6 +1,7 @@
 //! Trust-policy semantics, mostly from the shapes AWS documents for IRSA, GitHub OIDC and services.
 
 use super::*;
+use crate::model::iam_policy::PolicyDocument;
 use serde_json::{Value, json};
 
 const EKS: &str = "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE";

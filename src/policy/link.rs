@@ -8,29 +8,11 @@
 
 use std::collections::BTreeMap;
 
-use super::Inventory;
-use crate::policy::Trustee;
-
-/// `--cluster NAME=PATH`: objects read from PATH (or below it) belong to cluster NAME.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ClusterLink {
-    pub name: String,
-    pub path: String,
-}
-
-impl std::str::FromStr for ClusterLink {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        let (name, path) = s.split_once('=').ok_or_else(|| format!("`{s}` is not NAME=PATH"))?;
-        if name.is_empty() || path.is_empty() {
-            return Err(format!("`{s}` is not NAME=PATH"));
-        }
-        Ok(ClusterLink { name: name.to_string(), path: path.trim_end_matches('/').trim_start_matches("./").to_string() })
-    }
-}
+use super::{TrustQuestions, Trustee};
+use crate::model::{ClusterLink, Inventory};
 
 /// Links every input it can; returns the links that matched no input.
-pub(super) fn link_clusters(inventory: &mut Inventory, links: &[ClusterLink]) -> Vec<ClusterLink> {
+pub fn link_clusters(inventory: &mut Inventory, links: &[ClusterLink]) -> Vec<ClusterLink> {
     let inputs: Vec<String> = inventory.k8s.clusters().into_iter().map(|c| c.input.clone()).collect();
     let covers = |link: &ClusterLink, input: &str| input == link.path || input.starts_with(&format!("{}/", link.path));
     let unmatched: Vec<ClusterLink> = links.iter().filter(|l| !inputs.iter().any(|i| covers(l, i))).cloned().collect();

@@ -20,6 +20,15 @@ impl Issuer {
         Issuer(raw.trim_end_matches('/').to_string())
     }
 
+    /// The OIDC issuer a `Federated` principal names; `None` for SAML providers.
+    pub fn from_federated_principal(federated: &str) -> Option<Issuer> {
+        if federated.starts_with("arn:") {
+            return federated.contains(":oidc-provider/").then(|| Issuer::parse(federated));
+        }
+        // Well-known web identity providers are named without an ARN.
+        Some(Issuer::parse(federated))
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
