@@ -5,6 +5,7 @@
 //! question and never knows which cloud answered.
 
 use super::Inventory;
+use super::aws::MetadataOptions;
 use super::k8s::ClusterRef;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -17,6 +18,35 @@ pub enum NodeImds {
     Unknown,
 }
 
+/// What one EKS worker's metadata options let its pods do: the one judgement AWS009 (per worker)
+/// and K8S002 (per cluster, through [`Inventory::node_imds`]) share.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum WorkerImds {
+    /// The metadata endpoint is off, or IMDSv2 is required with a hop limit of 1.
+    Blocked,
+    /// Pods reach IMDS; the reason says how.
+    Reachable(String),
+    /// The settings are not stated (a launch template that leaves them to the AMI and the
+    /// account's defaults): not known to block, so taken as reachable.
+    Unstated,
+}
+
+impl MetadataOptions {
+    pub fn imds_exposure(&self) -> WorkerImds {
+        if self.http_endpoint.as_deref().is_some_and(|e| e.eq_ignore_ascii_case("disabled")) {
+            return WorkerImds::Blocked;
+        }
+        let allows_v1 = self.http_tokens.as_deref().is_some_and(|t| t.eq_ignore_ascii_case("optional"));
+        match (allows_v1, self.hop_limit.filter(|&h| h > 1)) {
+            (true, None) => WorkerImds::Reachable("IMDSv1 is allowed (HttpTokens=optional)".into()),
+            (false, Some(h)) => WorkerImds::Reachable(format!("the hop limit of {h} lets containers reach IMDSv2")),
+            (true, Some(h)) => WorkerImds::Reachable(format!("IMDSv1 is allowed and the hop limit is {h}")),
+            (false, None) if self.http_tokens.is_some() && self.hop_limit.is_some() => WorkerImds::Blocked,
+            (false, None) => WorkerImds::Unstated,
+        }
+    }
+}
+
 impl Inventory {
     pub fn node_imds(&self, cluster: &ClusterRef) -> NodeImds {
         let Some(name) = &cluster.name else { return NodeImds::Unknown };
@@ -25,18 +55,10 @@ impl Inventory {
             return NodeImds::Unknown;
         }
         for node in &nodes {
-            let m = &node.metadata;
-            if m.http_endpoint.as_deref().is_some_and(|e| e.eq_ignore_ascii_case("disabled")) {
-                continue;
-            }
-            if m.http_tokens.as_deref().is_some_and(|t| t.eq_ignore_ascii_case("optional")) {
-                return NodeImds::Reachable(format!("worker {} allows IMDSv1", node.name));
-            }
-            match m.hop_limit {
-                Some(h) if h > 1 => return NodeImds::Reachable(format!("worker {} has a metadata hop limit of {h}", node.name)),
-                Some(_) if m.http_tokens.is_some() => {}
-                // Settings not stated (a launch template that leaves them to the AMI): not known to block.
-                _ => return NodeImds::Reachable(format!("worker {} does not state its metadata options", node.name)),
+            match node.metadata.imds_exposure() {
+                WorkerImds::Blocked => {}
+                WorkerImds::Reachable(reason) => return NodeImds::Reachable(format!("worker {}: {reason}", node.name)),
+                WorkerImds::Unstated => return NodeImds::Reachable(format!("worker {} does not state its metadata options", node.name)),
             }
         }
         NodeImds::Blocked

@@ -1,5 +1,6 @@
 //! AWS009 node-imds-reachable: EKS worker capacity whose metadata options let pods reach IMDS.
 
+use crate::model::exposure::WorkerImds;
 use crate::rules::prelude::*;
 
 declare_rule!(NodeImdsReachable, "AWS009");
@@ -8,19 +9,19 @@ impl Rule for NodeImdsReachable {
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         for node in &cx.inventory.aws.node_capacity {
             let m = &node.metadata;
-            if m.http_endpoint.as_deref().is_some_and(|e| e.eq_ignore_ascii_case("disabled")) {
-                continue;
-            }
-            let allows_v1 = m.http_tokens.as_deref().is_some_and(|t| t.eq_ignore_ascii_case("optional"));
-            let hops = m.hop_limit.filter(|&h| h > 1);
-            let reason = match (allows_v1, hops) {
-                (false, None) => continue,
-                (true, None) => "IMDSv1 is allowed (HttpTokens=optional)".to_string(),
-                (false, Some(h)) => format!("the hop limit of {h} lets containers reach IMDSv2"),
-                (true, Some(h)) => format!("IMDSv1 is allowed and the hop limit is {h}"),
+            // The same judgement K8S002 makes for the node side of a cluster.
+            let (reason, severity) = match m.imds_exposure() {
+                WorkerImds::Blocked => continue,
+                WorkerImds::Reachable(reason) => (reason, self.default_severity()),
+                // Not known to block, not known to expose: reported, one step lower.
+                WorkerImds::Unstated => (
+                    "its metadata options are not stated, so the AMI's and the account's defaults decide (IMDSv1 or a hop limit above 1 are possible)".to_string(),
+                    Severity::Medium,
+                ),
             };
             out.push(
                 self.finding(node.resource())
+                    .severity(severity)
                     .message(format!(
                         "pods on {} ({} of cluster {}) can take the node role from IMDS: {reason}",
                         node.name,
