@@ -9,29 +9,21 @@ use super::iam_policy::TrustPolicy;
 use super::issuer::Issuer;
 use crate::finding::Resource;
 
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
-pub struct AwsInventory {
-    #[serde(default)]
-    pub roles: Vec<Role>,
-    #[serde(default)]
-    pub users: Vec<IamUser>,
-    #[serde(default)]
-    pub oidc_providers: Vec<OidcProvider>,
-    #[serde(default)]
-    pub clusters: Vec<EksCluster>,
-    /// Names from `eks list-clusters`: proof that clusters were collected even if not described.
-    #[serde(default)]
-    pub listed_cluster_names: Vec<String>,
-    #[serde(default)]
-    pub pod_identity_associations: Vec<PodIdentityAssociation>,
-    #[serde(default)]
-    pub node_capacity: Vec<NodeCapacity>,
-    #[serde(default)]
-    pub trust_anchors: Vec<TrustAnchor>,
-    /// `get-access-key-last-used` answers: they name the user, not the key, so they are joined
-    /// to a user's only key when consolidating.
-    #[serde(default)]
-    pub key_last_used: Vec<KeyLastUsed>,
+inventory_part! {
+    pub struct AwsInventory {
+        objects roles: Vec<Role>,
+        objects users: Vec<IamUser>,
+        objects oidc_providers: Vec<OidcProvider>,
+        objects clusters: Vec<EksCluster>,
+        /// Names from `eks list-clusters`: proof that clusters were collected even if not described.
+        facts listed_cluster_names: Vec<String>,
+        objects pod_identity_associations: Vec<PodIdentityAssociation>,
+        objects node_capacity: Vec<NodeCapacity>,
+        objects trust_anchors: Vec<TrustAnchor>,
+        /// `get-access-key-last-used` answers: they name the user, not the key, so they are joined
+        /// to a user's only key when consolidating.
+        facts key_last_used: Vec<KeyLastUsed>,
+    }
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -215,28 +207,6 @@ pub fn account_of_arn(arn: &str) -> Option<&str> {
 }
 
 impl AwsInventory {
-    pub fn merge(&mut self, other: AwsInventory) {
-        self.roles.extend(other.roles);
-        self.users.extend(other.users);
-        self.oidc_providers.extend(other.oidc_providers);
-        self.clusters.extend(other.clusters);
-        self.listed_cluster_names.extend(other.listed_cluster_names);
-        self.pod_identity_associations.extend(other.pod_identity_associations);
-        self.node_capacity.extend(other.node_capacity);
-        self.trust_anchors.extend(other.trust_anchors);
-        self.key_last_used.extend(other.key_last_used);
-    }
-
-    pub fn object_count(&self) -> usize {
-        self.roles.len()
-            + self.users.len()
-            + self.oidc_providers.len()
-            + self.clusters.len()
-            + self.pod_identity_associations.len()
-            + self.node_capacity.len()
-            + self.trust_anchors.len()
-    }
-
     /// Whether any EKS cluster was collected (described or listed), so absence means something.
     pub fn has_cluster_inventory(&self) -> bool {
         !self.clusters.is_empty() || !self.listed_cluster_names.is_empty()

@@ -6,18 +6,14 @@ use serde::{Deserialize, Serialize};
 
 use super::Origin;
 
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
-pub struct AzureInventory {
-    #[serde(default)]
-    pub identities: Vec<AzureIdentity>,
-    #[serde(default)]
-    pub federated_credentials: Vec<FederatedCredential>,
-    #[serde(default)]
-    pub password_credentials: Vec<PasswordCredential>,
-    #[serde(default)]
-    pub clusters: Vec<AksCluster>,
-    #[serde(default)]
-    pub role_assignments: Vec<RoleAssignment>,
+inventory_part! {
+    pub struct AzureInventory {
+        objects identities: Vec<AzureIdentity>,
+        objects federated_credentials: Vec<FederatedCredential>,
+        objects password_credentials: Vec<PasswordCredential>,
+        objects clusters: Vec<AksCluster>,
+        objects role_assignments: Vec<RoleAssignment>,
+    }
 }
 
 /// A user-assigned managed identity, an app registration or a service principal.
@@ -80,22 +76,4 @@ pub struct RoleAssignment {
     pub role_name: String,
     pub scope: String,
     pub origin: Origin,
-}
-
-impl AzureInventory {
-    pub fn merge(&mut self, other: AzureInventory) {
-        self.identities.extend(other.identities);
-        self.federated_credentials.extend(other.federated_credentials);
-        self.password_credentials.extend(other.password_credentials);
-        self.clusters.extend(other.clusters);
-        self.role_assignments.extend(other.role_assignments);
-    }
-
-    pub fn object_count(&self) -> usize {
-        self.identities.len()
-            + self.federated_credentials.len()
-            + self.password_credentials.len()
-            + self.clusters.len()
-            + self.role_assignments.len()
-    }
 }

@@ -6,20 +6,15 @@ use serde::{Deserialize, Serialize};
 
 use super::Origin;
 
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
-pub struct GcpInventory {
-    #[serde(default)]
-    pub service_accounts: Vec<GcpServiceAccount>,
-    #[serde(default)]
-    pub keys: Vec<GcpServiceAccountKey>,
-    #[serde(default)]
-    pub pools: Vec<WorkloadIdentityPool>,
-    #[serde(default)]
-    pub providers: Vec<WorkloadIdentityProvider>,
-    #[serde(default)]
-    pub bindings: Vec<IamBinding>,
-    #[serde(default)]
-    pub clusters: Vec<GkeCluster>,
+inventory_part! {
+    pub struct GcpInventory {
+        objects service_accounts: Vec<GcpServiceAccount>,
+        objects keys: Vec<GcpServiceAccountKey>,
+        objects pools: Vec<WorkloadIdentityPool>,
+        objects providers: Vec<WorkloadIdentityProvider>,
+        objects bindings: Vec<IamBinding>,
+        objects clusters: Vec<GkeCluster>,
+    }
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -100,19 +95,4 @@ pub struct GkeNodePool {
     /// `GKE_METADATA`, `GCE_METADATA`, or unset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workload_metadata_mode: Option<String>,
-}
-
-impl GcpInventory {
-    pub fn merge(&mut self, other: GcpInventory) {
-        self.service_accounts.extend(other.service_accounts);
-        self.keys.extend(other.keys);
-        self.pools.extend(other.pools);
-        self.providers.extend(other.providers);
-        self.bindings.extend(other.bindings);
-        self.clusters.extend(other.clusters);
-    }
-
-    pub fn object_count(&self) -> usize {
-        self.service_accounts.len() + self.keys.len() + self.pools.len() + self.providers.len() + self.bindings.len() + self.clusters.len()
-    }
 }

@@ -14,19 +14,15 @@ pub const GKE_ANNOTATION: &str = "iam.gke.io/gcp-service-account";
 pub const AZURE_CLIENT_ID_ANNOTATION: &str = "azure.workload.identity/client-id";
 pub const AZURE_USE_LABEL: &str = "azure.workload.identity/use";
 
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
-pub struct K8sInventory {
-    #[serde(default)]
-    pub namespaces: Vec<Namespace>,
-    #[serde(default)]
-    pub service_accounts: Vec<ServiceAccount>,
-    #[serde(default)]
-    pub workloads: Vec<Workload>,
-    #[serde(default)]
-    pub network_policies: Vec<NetworkPolicy>,
-    /// Secrets and ConfigMaps: their names, and the static credentials found in them.
-    #[serde(default)]
-    pub config_objects: Vec<ConfigObject>,
+inventory_part! {
+    pub struct K8sInventory {
+        objects namespaces: Vec<Namespace>,
+        objects service_accounts: Vec<ServiceAccount>,
+        objects workloads: Vec<Workload>,
+        objects network_policies: Vec<NetworkPolicy>,
+        /// Secrets and ConfigMaps: their names, and the static credentials found in them.
+        objects config_objects: Vec<ConfigObject>,
+    }
 }
 
 /// Which cluster an object belongs to: the input it came from, and the cloud cluster it was linked to.
@@ -267,18 +263,6 @@ pub fn object_resource(kind: &str, namespace: &str, name: &str) -> Resource {
 }
 
 impl K8sInventory {
-    pub fn merge(&mut self, other: K8sInventory) {
-        self.namespaces.extend(other.namespaces);
-        self.service_accounts.extend(other.service_accounts);
-        self.workloads.extend(other.workloads);
-        self.network_policies.extend(other.network_policies);
-        self.config_objects.extend(other.config_objects);
-    }
-
-    pub fn object_count(&self) -> usize {
-        self.namespaces.len() + self.service_accounts.len() + self.workloads.len() + self.network_policies.len() + self.config_objects.len()
-    }
-
     /// Sorts every list so results do not depend on input order; drops exact duplicates.
     pub fn consolidate(&mut self) {
         // Borrowed keys: sorting 200k objects must not allocate per comparison.

@@ -3,6 +3,34 @@
 //! Each object carries its [`Origin`] (file and line, or live scope). Indexes are built once,
 //! after all sources are merged, so correlation is lookups, never nested loops.
 
+/// Declares one provider's part of the inventory: a struct of lists, with `merge` and
+/// `object_count` written by the macro, so a list added to the struct cannot be forgotten when
+/// shards and files merge (a hand-written merge that missed a field lost its objects). Lists
+/// marked `objects` count as objects read; `facts` (names, side answers) do not.
+macro_rules! inventory_part {
+    ($(#[$meta:meta])* pub struct $name:ident { $( $(#[$field_meta:meta])* $count:ident $field:ident: Vec<$ty:ty>, )* }) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
+        pub struct $name {
+            $( $(#[$field_meta])* #[serde(default)] pub $field: Vec<$ty>, )*
+        }
+
+        impl $name {
+            /// Appends every list of `other`.
+            pub fn merge(&mut self, other: $name) {
+                $( self.$field.extend(other.$field); )*
+            }
+
+            /// The objects read (lists marked `objects`).
+            pub fn object_count(&self) -> usize {
+                0 $( + inventory_part!(@count $count self.$field) )*
+            }
+        }
+    };
+    (@count objects $list:expr) => { $list.len() };
+    (@count facts $list:expr) => { 0 };
+}
+
 pub mod aws;
 mod aws_join;
 pub mod azure;
