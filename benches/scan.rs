@@ -89,8 +89,7 @@ fn measure(mode: &str, path: &Path) {
             let (mut inventory, sources) = wiscan::sources::load_offline(&[path.to_string_lossy().to_string()], &Default::default());
             assert!(sources.iter().all(|s| !s.is_failure()), "{sources:?}");
             let loaded = start.elapsed().as_secs_f64();
-            inventory.finish();
-            let _ = wiscan::policy::link::link_clusters(&mut inventory, &[]);
+            let _ = wiscan::policy::prepare(&mut inventory, &[]);
             let indexed = start.elapsed().as_secs_f64();
             let now = "2026-12-01T00:00:00Z".parse().expect("time");
             let outcome = wiscan::engine::run(&inventory, wiscan::rules::ALL, now, &Default::default());

@@ -74,8 +74,7 @@ fn load(input: &InputArgs, show_progress: bool) -> Result<(Inventory, Vec<Source
         inventory.merge(live_inventory);
         reports.extend(live_reports);
     }
-    inventory.finish();
-    for link in crate::policy::link::link_clusters(&mut inventory, &input.clusters) {
+    for link in crate::policy::prepare(&mut inventory, &input.clusters) {
         warn!("--cluster {}={}: no Kubernetes input was read from that path", link.name, link.path);
     }
     for r in &reports {

@@ -20,6 +20,9 @@ pub struct Index {
     pub cluster_names: HashSet<String>,
     /// (cluster input, namespace, name) → position in `k8s.service_accounts`.
     pub service_accounts: HashMap<(String, String, String), usize>,
+    /// (cluster input, namespace) → positions in `k8s.service_accounts`, for questions about a
+    /// whole namespace (a GKE `principalSet` namespace grant, a wildcard subject).
+    pub service_accounts_by_namespace: HashMap<(String, String), Vec<usize>>,
     /// (cluster input, namespace, name) → position in `k8s.config_objects` for Secrets.
     pub secrets: HashMap<(String, String, String), usize>,
     /// (cluster input, namespace, `Kind/name`) of every workload, to tell controlled Pods from orphans.
@@ -54,6 +57,7 @@ impl Index {
         let k8s = &inventory.k8s;
         for (i, sa) in k8s.service_accounts.iter().enumerate() {
             index.service_accounts.insert((sa.cluster.input.clone(), sa.namespace.clone(), sa.name.clone()), i);
+            index.service_accounts_by_namespace.entry((sa.cluster.input.clone(), sa.namespace.clone())).or_default().push(i);
         }
         for (i, o) in k8s.config_objects.iter().enumerate().filter(|(_, o)| o.kind == "Secret") {
             index.secrets.insert((o.cluster.input.clone(), o.namespace.clone(), o.name.clone()), i);

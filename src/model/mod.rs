@@ -35,6 +35,7 @@ pub mod aws;
 mod aws_join;
 pub mod azure;
 pub mod exposure;
+pub mod federation;
 pub mod gcp;
 pub mod iam_policy;
 pub mod index;
@@ -64,6 +65,9 @@ pub struct Inventory {
     pub azure: azure::AzureInventory,
     #[serde(skip)]
     pub index: Index,
+    /// Every federation trust of the scan, derived after the last merge (`policy::prepare`).
+    #[serde(skip)]
+    pub federation: federation::Federation,
 }
 
 impl Inventory {

@@ -8,11 +8,11 @@
 
 use std::collections::BTreeMap;
 
-use super::{TrustQuestions, Trustee};
+use super::federation::admits_subject;
 use crate::model::{ClusterLink, Inventory};
 
 /// Links every input it can; returns the links that matched no input.
-pub fn link_clusters(inventory: &mut Inventory, links: &[ClusterLink]) -> Vec<ClusterLink> {
+pub(crate) fn link_clusters(inventory: &mut Inventory, links: &[ClusterLink]) -> Vec<ClusterLink> {
     let inputs: Vec<String> = inventory.k8s.clusters().into_iter().map(|c| c.input.clone()).collect();
     let covers = |link: &ClusterLink, input: &str| input == link.path || input.starts_with(&format!("{}/", link.path));
     let unmatched: Vec<ClusterLink> = links.iter().filter(|l| !inputs.iter().any(|i| covers(l, i))).cloned().collect();
@@ -37,21 +37,17 @@ pub fn link_clusters(inventory: &mut Inventory, links: &[ClusterLink]) -> Vec<Cl
     unmatched
 }
 
-/// The one collected EKS cluster whose issuer the annotated roles trust for these ServiceAccounts.
+/// The one collected EKS cluster whose issuer the annotated roles trust for these ServiceAccounts,
+/// asked of the federation model (the same question GKE and AKS links will ask).
 fn learned_from_trusts(inventory: &Inventory, input: &str) -> Option<String> {
     let index = &inventory.index;
     let mut votes: BTreeMap<String, usize> = BTreeMap::new();
     for sa in inventory.k8s.service_accounts.iter().filter(|s| s.cluster.input == input) {
-        let Some(role) = sa.identity.aws_role_arn.as_ref().and_then(|arn| index.roles_by_arn.get(arn)).map(|&i| &inventory.aws.roles[i])
-        else {
-            continue;
-        };
+        let Some(role_arn) = sa.identity.aws_role_arn.as_ref() else { continue };
         let subject = format!("system:serviceaccount:{}:{}", sa.namespace, sa.name);
-        for grant in role.trust.web_identity_grants() {
-            let Trustee::Oidc(issuer) = &grant.trustee else { continue };
-            let Some(&cluster) = index.clusters_by_issuer.get(&issuer.key()) else { continue };
-            let sub_key = issuer.claim_key("sub");
-            if grant.admits(&[(sub_key.as_str(), subject.as_str())]) {
+        for trust in inventory.federation.of_identity(role_arn) {
+            let Some(&cluster) = index.clusters_by_issuer.get(&trust.issuer.key()) else { continue };
+            if admits_subject(trust, &subject) {
                 *votes.entry(inventory.aws.clusters[cluster].name.clone()).or_default() += 1;
             }
         }

@@ -4,6 +4,8 @@
 //! [`TrustQuestions`] and [`TrustGrant`] and never look at raw JSON.
 
 pub mod document;
+pub mod federation;
+pub mod github;
 pub mod glob;
 pub mod link;
 pub mod trust;
@@ -13,3 +15,14 @@ pub use crate::model::issuer::{Issuer, IssuerKind};
 pub use document::{ActionSemantics, ConditionSemantics, OperatorSemantics};
 pub use glob::Pattern;
 pub use trust::{TrustGrant, TrustQuestions, Trustee};
+
+use crate::model::{ClusterLink, Inventory};
+
+/// Everything the inventory needs before rules run, after the last input is merged: consolidated
+/// and indexed (`model`), its federation trusts derived, and Kubernetes inputs linked to clusters.
+/// Returns the `--cluster` links that matched no input.
+pub fn prepare(inventory: &mut Inventory, links: &[ClusterLink]) -> Vec<ClusterLink> {
+    inventory.finish();
+    inventory.federation = crate::model::federation::Federation::new(federation::aws_trusts(inventory));
+    link::link_clusters(inventory, links)
+}
