@@ -5,8 +5,10 @@
 //! question and never knows which cloud answered.
 
 use super::Inventory;
-use super::aws::MetadataOptions;
-use super::k8s::ClusterRef;
+use super::aws::{AwsInventory, MetadataOptions};
+use super::azure::AzureInventory;
+use super::gcp::GcpInventory;
+use super::k8s::{CloudCluster, ClusterRef};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum NodeImds {
@@ -47,20 +49,54 @@ impl MetadataOptions {
     }
 }
 
-impl Inventory {
-    pub fn node_imds(&self, cluster: &ClusterRef) -> NodeImds {
-        let Some(name) = &cluster.name else { return NodeImds::Unknown };
-        let nodes: Vec<_> = self.aws.node_capacity.iter().filter(|n| &n.cluster_name == name).collect();
+/// A cloud's node facts: whether the nodes of one of its clusters keep pods from IMDS. `None`
+/// when this cloud knows nothing of the cluster. K8S002 asks the inventory, which asks each cloud.
+pub trait NodeFacts {
+    fn node_imds(&self, cluster: &CloudCluster) -> Option<NodeImds>;
+}
+
+impl NodeFacts for AwsInventory {
+    fn node_imds(&self, cluster: &CloudCluster) -> Option<NodeImds> {
+        // Worker capacity is tagged with the cluster's name only, so a user-named link counts too.
+        let name = match cluster {
+            CloudCluster::Eks { name, .. } | CloudCluster::Named { name } => name,
+            CloudCluster::Gke { .. } | CloudCluster::Aks { .. } => return None,
+        };
+        let nodes: Vec<_> = self.node_capacity.iter().filter(|n| &n.cluster_name == name).collect();
         if nodes.is_empty() {
-            return NodeImds::Unknown;
+            return None;
         }
         for node in &nodes {
             match node.metadata.imds_exposure() {
                 WorkerImds::Blocked => {}
-                WorkerImds::Reachable(reason) => return NodeImds::Reachable(format!("worker {}: {reason}", node.name)),
-                WorkerImds::Unstated => return NodeImds::Reachable(format!("worker {} does not state its metadata options", node.name)),
+                WorkerImds::Reachable(reason) => return Some(NodeImds::Reachable(format!("worker {}: {reason}", node.name))),
+                WorkerImds::Unstated => {
+                    return Some(NodeImds::Reachable(format!("worker {} does not state its metadata options", node.name)));
+                }
             }
         }
-        NodeImds::Blocked
+        Some(NodeImds::Blocked)
+    }
+}
+
+// TODO(#11): GKE node pools' workload metadata mode. TODO(#12): AKS's pod link-local setting.
+impl NodeFacts for GcpInventory {
+    fn node_imds(&self, _cluster: &CloudCluster) -> Option<NodeImds> {
+        None
+    }
+}
+
+impl NodeFacts for AzureInventory {
+    fn node_imds(&self, _cluster: &CloudCluster) -> Option<NodeImds> {
+        None
+    }
+}
+
+impl Inventory {
+    /// The node side of a cluster, from whichever cloud knows it.
+    pub fn node_imds(&self, cluster: &ClusterRef) -> NodeImds {
+        let Some(linked) = &cluster.linked else { return NodeImds::Unknown };
+        let clouds: [&dyn NodeFacts; 3] = [&self.aws, &self.gcp, &self.azure];
+        clouds.iter().find_map(|cloud| cloud.node_imds(linked)).unwrap_or(NodeImds::Unknown)
     }
 }

@@ -30,14 +30,67 @@ inventory_part! {
 pub struct ClusterRef {
     /// The directory, file or context the objects were read from: one input, one cluster.
     pub input: String,
-    /// The linked cluster's name (`--cluster`, learned from trusts, or the only cluster described).
+    /// The cloud cluster it was linked to (`--cluster`, learned from trusts, or the only cluster described).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub linked: Option<CloudCluster>,
 }
 
 impl ClusterRef {
+    pub fn unlinked(input: impl Into<String>) -> Self {
+        Self { input: input.into(), linked: None }
+    }
+
+    /// The linked cluster's name, else the input.
     pub fn display(&self) -> &str {
-        self.name.as_deref().unwrap_or(&self.input)
+        self.linked.as_ref().map_or(&self.input, CloudCluster::name)
+    }
+
+    /// The linked cluster's name.
+    pub fn name(&self) -> Option<&str> {
+        self.linked.as_ref().map(CloudCluster::name)
+    }
+}
+
+/// A cloud cluster a Kubernetes input is linked to, typed by cloud: each cloud's node facts and
+/// federation answer for their own kind.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(tag = "cloud", rename_all = "lowercase")]
+pub enum CloudCluster {
+    /// An EKS cluster: its name, and its ARN and OIDC issuer (lower-case key) when described.
+    Eks {
+        name: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        arn: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        issuer: Option<String>,
+    },
+    /// A GKE cluster (filled when the Google Cloud source links one).
+    Gke {
+        project: String,
+        location: String,
+        name: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        workload_pool: Option<String>,
+    },
+    /// An AKS cluster (filled when the Azure source links one).
+    Aks {
+        resource_id: String,
+        name: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        issuer: Option<String>,
+    },
+    /// A name the user gave (`--cluster NAME=PATH`) that no collected cloud cluster describes.
+    Named { name: String },
+}
+
+impl CloudCluster {
+    pub fn name(&self) -> &str {
+        match self {
+            CloudCluster::Eks { name, .. }
+            | CloudCluster::Gke { name, .. }
+            | CloudCluster::Aks { name, .. }
+            | CloudCluster::Named { name } => name,
+        }
     }
 }
 
@@ -295,10 +348,10 @@ impl K8sInventory {
     }
 
     /// Gives every object of `input` the linked cluster `name`.
-    pub fn link(&mut self, input: &str, name: &str) {
+    pub fn link(&mut self, input: &str, cluster: &CloudCluster) {
         let set = |c: &mut ClusterRef| {
             if c.input == input {
-                c.name = Some(name.to_string());
+                c.linked = Some(cluster.clone());
             }
         };
         self.namespaces.iter_mut().for_each(|o| set(&mut o.cluster));

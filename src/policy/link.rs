@@ -9,6 +9,7 @@
 use std::collections::BTreeMap;
 
 use super::federation::admits_subject;
+use crate::model::k8s::CloudCluster;
 use crate::model::{ClusterLink, Inventory};
 
 /// Links every input it can; returns the links that matched no input.
@@ -32,7 +33,12 @@ pub(crate) fn link_clusters(inventory: &mut Inventory, links: &[ClusterLink]) ->
         decided.push((inputs[0].clone(), eks[0].name.clone()));
     }
     for (input, name) in decided {
-        inventory.k8s.link(&input, &name);
+        // Typed by the cloud that describes it; a name nothing describes stays a name.
+        let cluster = match inventory.aws.clusters.iter().find(|c| c.name == name) {
+            Some(eks) => CloudCluster::Eks { name, arn: eks.arn.clone(), issuer: eks.issuer.as_ref().map(|i| i.key()) },
+            None => CloudCluster::Named { name },
+        };
+        inventory.k8s.link(&input, &cluster);
     }
     unmatched
 }

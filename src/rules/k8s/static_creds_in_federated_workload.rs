@@ -45,7 +45,7 @@ fn federation_of(cx: &Context<'_>, w: &Workload) -> Option<String> {
             return Some(format!("{annotation}={value}"));
         }
     }
-    let cluster = w.cluster.name.as_deref()?;
+    let cluster = w.cluster.name()?;
     inv.aws
         .pod_identity_associations
         .iter()

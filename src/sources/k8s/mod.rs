@@ -94,7 +94,7 @@ pub struct ValueReader {
 
 impl ValueReader {
     pub fn new(cluster_input: &str) -> Self {
-        Self { cluster: ClusterRef { input: cluster_input.to_string(), name: None }, k8s: K8sInventory::default(), seen: 0 }
+        Self { cluster: ClusterRef::unlinked(cluster_input), k8s: K8sInventory::default(), seen: 0 }
     }
 
     /// Reads one object through the same typed path as JSON text.
@@ -136,7 +136,7 @@ fn read_all(cluster_input: &str, objects: Vec<(RawObject<'_>, Origin)>) -> Resul
     if objects.is_empty() {
         return Ok(Recognised::Unrecognised);
     }
-    let cluster = ClusterRef { input: cluster_input.to_string(), name: None };
+    let cluster = ClusterRef::unlinked(cluster_input);
     let mut k8s = K8sInventory::default();
     for (object, origin) in objects {
         let line = line_of(&origin);

@@ -261,7 +261,7 @@ mod tests {
 
     #[test]
     fn cilium_and_calico_imds() {
-        let c = ClusterRef { input: "x".into(), name: None };
+        let c = ClusterRef::unlinked("x");
         let o = Origin::Live { scope: Arc::from("t") };
         let deny = serde_json::json!({"endpointSelector": {}, "egressDeny": [{"toCIDR": ["169.254.169.254/32"]}]});
         assert!(cilium_policy(c.clone(), "n".into(), "p".into(), &deny, o.clone()).denies_imds);
@@ -289,7 +289,7 @@ mod tests {
 
     #[test]
     fn egress_policies() {
-        let c = ClusterRef { input: "x".into(), name: None };
+        let c = ClusterRef::unlinked("x");
         let o = Origin::Live { scope: Arc::from("t") };
         let deny_all: Value = serde_json::json!({"podSelector": {}, "policyTypes": ["Egress"]});
         let p = network_policy(c.clone(), "n".into(), "p".into(), &deny_all, o.clone());
