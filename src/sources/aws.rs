@@ -23,6 +23,34 @@ use crate::model::{Inventory, Origin};
 use crate::policy::{Issuer, TrustPolicy};
 use crate::redact::redact_key_id;
 
+/// The top-level keys of the AWS outputs read (the fields of the envelope below): a JSON document
+/// whose first object has one of them is claimed as AWS CLI output.
+pub const TOP_LEVEL_KEYS: &[&str] = &[
+    "RoleDetailList",
+    "UserDetailList",
+    "GroupDetailList",
+    "Roles",
+    "Role",
+    "Content",
+    "ReportFormat",
+    "AccessKeyMetadata",
+    "UserName",
+    "AccessKeyLastUsed",
+    "OpenIDConnectProviderList",
+    "Url",
+    "ClientIDList",
+    "ThumbprintList",
+    "cluster",
+    "clusters",
+    "association",
+    "associations",
+    "Reservations",
+    "LaunchTemplateVersions",
+    "trustAnchors",
+    "Version",
+    "Statement",
+];
+
 /// The union of the top-level keys of every AWS output we read. Unknown keys are ignored.
 #[derive(Deserialize, Default)]
 #[serde(default)]

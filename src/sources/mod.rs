@@ -9,6 +9,7 @@ pub mod credentials;
 pub mod k8s;
 mod lines;
 pub mod live;
+mod recognise;
 pub mod snapshot;
 pub mod yaml;
 
@@ -22,6 +23,7 @@ use crate::finding::Provider;
 use crate::model::Inventory;
 pub use crate::provenance::{SourceReport, SourceStatus};
 pub use lines::LineIndex;
+pub use recognise::{READERS, Reader, Sniff, recognise};
 
 /// The largest input file read, by default: well above a 100k-role account authorization dump.
 pub const DEFAULT_MAX_INPUT_BYTES: u64 = 512 * 1024 * 1024;
@@ -284,102 +286,6 @@ fn read_input(file: &InputFile, max: u64) -> Result<Vec<u8>, SourceError> {
         return Err(SourceError::new(format!("input is over the {} MiB limit (raise it with --max-input-size)", max >> 20)));
     }
     Ok(bytes)
-}
-
-/// Recognises one input by its content and parses it. `cluster_input` names the cluster that
-/// Kubernetes objects in it belong to.
-pub fn recognise(path: &Arc<str>, cluster_input: &str, bytes: &[u8]) -> Result<Recognised, SourceError> {
-    // Windows PowerShell's `>` writes UTF-16 with a byte-order mark: decoded, it reads as any other file.
-    let decoded = decode_utf16(bytes)?;
-    let bytes = decoded.as_deref().map_or(bytes, str::as_bytes);
-    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(SourceError::new("file is empty"));
-    }
-    let body = bytes.strip_prefix(b"\xef\xbb\xbf".as_slice()).unwrap_or(bytes);
-    let looks_structured = matches!(body.iter().find(|b| !b.is_ascii_whitespace()), Some(b'{' | b'['));
-    if let Some(nul) = memchr::memchr(0, bytes) {
-        // Binary files in a walked directory are not inputs; a NUL inside what starts as JSON (or
-        // after a text header) is a damaged input, and an error.
-        if !looks_structured && nul < 8192 {
-            return Ok(Recognised::Unrecognised);
-        }
-        let line = bytes[..nul].iter().filter(|&&b| b == b'\n').count() + 1;
-        return Err(SourceError::at_line(line, format!("a NUL byte at byte {nul}: the file is damaged or not text")));
-    }
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        let offset = e.valid_up_to();
-        let line = bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
-        SourceError::at_line(line, format!("invalid UTF-8 at byte {offset}"))
-    })?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let first = text.trim_start().as_bytes().first().copied();
-    let head = &text.as_bytes()[..text.len().min(4096)];
-    match first {
-        Some(b'{') | Some(b'[') => {
-            if snapshot::looks_like_snapshot(text) {
-                return snapshot::read(text);
-            }
-            // kubectl output names its apiVersion early; try Kubernetes first then, to parse once.
-            if memchr::memmem::find(head, b"\"apiVersion\"").is_some() {
-                if let found @ (Recognised::Inventory { .. } | Recognised::Snapshot { .. }) = k8s::read_json(path, cluster_input, text)? {
-                    return Ok(found);
-                }
-            }
-            match aws::recognise_json(path, text)? {
-                Recognised::Unrecognised => k8s::read_json(path, cluster_input, text),
-                found => Ok(found),
-            }
-        }
-        _ if aws::looks_like_credential_report_csv(text) => aws::recognise_credential_report_csv(path, text),
-        _ => {
-            // Each document is read into the inventory as it ends: memory stays near the input's size.
-            let read = |text: &str| {
-                let mut reader = k8s::ValueReader::new(cluster_input);
-                yaml::for_each_object(text, k8s::is_read_kind, |o| reader.read(&o.value, crate::model::Origin::file(path, Some(o.line))))
-                    .map(|skipped| reader.finish(skipped))
-            };
-            // kubectl reads flow collections indented as a strict parser would not: a second try.
-            let streamed = match read(text) {
-                Err(e) if e.message.contains("invalid indentation") => match yaml::relax_flow_indentation(text) {
-                    Some(relaxed) => read(&relaxed).map_err(|_| e),
-                    None => Err(e),
-                },
-                other => other,
-            };
-            match streamed {
-                Ok(recognised) => Ok(recognised),
-                // Broken YAML that meant to be Kubernetes is an error; anything else is not ours.
-                Err(e) if memchr::memmem::find(head, b"apiVersion:").is_some() || memchr::memmem::find(head, b"kind:").is_some() => Err(e),
-                Err(_) => Ok(Recognised::Unrecognised),
-            }
-        }
-    }
-}
-
-/// UTF-16 text with a byte-order mark, as UTF-8; `None` for anything else. UTF-16 without a mark
-/// (a NUL beside every ASCII character) is refused, since it cannot be read reliably.
-fn decode_utf16(bytes: &[u8]) -> Result<Option<String>, SourceError> {
-    let units =
-        |pair: &[u8], is_le: bool| if is_le { u16::from_le_bytes([pair[0], pair[1]]) } else { u16::from_be_bytes([pair[0], pair[1]]) };
-    let is_le = match bytes {
-        [0xff, 0xfe, ..] => true,
-        [0xfe, 0xff, ..] => false,
-        [b, 0, c, 0, ..] | [0, b, 0, c, ..] if starts_text(*b) && (c.is_ascii_graphic() || c.is_ascii_whitespace()) => {
-            return Err(SourceError::new("the file looks like UTF-16 without a byte-order mark: save it as UTF-8"));
-        }
-        _ => return Ok(None),
-    };
-    let body = &bytes[2..];
-    if body.len() % 2 != 0 {
-        return Err(SourceError::new("UTF-16 text with an odd number of bytes (truncated?)"));
-    }
-    let decoded: Result<String, _> = char::decode_utf16(body.chunks_exact(2).map(|pair| units(pair, is_le))).collect();
-    decoded.map(Some).map_err(|_| SourceError::new("invalid UTF-16 (an unpaired surrogate)"))
-}
-
-/// A byte that JSON, YAML or CSV text starts with.
-fn starts_text(b: u8) -> bool {
-    b.is_ascii_alphabetic() || b.is_ascii_whitespace() || b"{[#-\"".contains(&b)
 }
 
 fn error_report(origin: String, error: SourceError) -> SourceReport {

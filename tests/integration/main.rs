@@ -11,6 +11,7 @@ mod formats;
 mod generated;
 mod live_aws;
 mod live_k8s;
+mod recognition;
 mod rules;
 mod secrets;
 mod snapshot;
