@@ -16,7 +16,7 @@ fn walk(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
         let path = entry.expect("entry").path();
         if path.is_dir() {
             walk(&path, out);
-        } else if !path.extension().is_some_and(|e| e == "md") {
+        } else if path.extension().is_none_or(|e| e != "md") {
             out.push(path);
         }
     }
