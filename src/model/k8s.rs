@@ -32,7 +32,7 @@ pub struct ClusterRef {
     pub input: String,
     /// The cloud cluster it was linked to (`--cluster`, learned from trusts, or the only cluster described).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub linked: Option<CloudCluster>,
+    pub linked: Option<std::sync::Arc<CloudCluster>>,
 }
 
 impl ClusterRef {
@@ -42,12 +42,12 @@ impl ClusterRef {
 
     /// The linked cluster's name, else the input.
     pub fn display(&self) -> &str {
-        self.linked.as_ref().map_or(&self.input, CloudCluster::name)
+        self.linked.as_deref().map_or(&self.input, CloudCluster::name)
     }
 
     /// The linked cluster's name.
     pub fn name(&self) -> Option<&str> {
-        self.linked.as_ref().map(CloudCluster::name)
+        self.linked.as_deref().map(CloudCluster::name)
     }
 }
 
@@ -349,9 +349,11 @@ impl K8sInventory {
 
     /// Gives every object of `input` the linked cluster `name`.
     pub fn link(&mut self, input: &str, cluster: &CloudCluster) {
+        // One shared record per cluster: every object of the input points at it.
+        let cluster = std::sync::Arc::new(cluster.clone());
         let set = |c: &mut ClusterRef| {
             if c.input == input {
-                c.linked = Some(cluster.clone());
+                c.linked = Some(std::sync::Arc::clone(&cluster));
             }
         };
         self.namespaces.iter_mut().for_each(|o| set(&mut o.cluster));
