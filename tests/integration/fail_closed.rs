@@ -448,3 +448,23 @@ fn alias_bombs_are_refused_by_size_and_unread_kinds_are_not_expanded() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(r.json()["sources"][0]["status"], "ok");
 }
+
+#[test]
+fn client_debug_logs_are_redacted() {
+    const KEY_ID: &str = "AKIAZ7Q3WISCANLOGSQ4";
+    const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYWISCANLOGS";
+    let mut cmd = wiscan();
+    cmd.env("AWS_ENDPOINT_URL", stalling_server())
+        .env("AWS_ACCESS_KEY_ID", KEY_ID)
+        .env("AWS_SECRET_ACCESS_KEY", SECRET)
+        .env("AWS_REGION", "us-east-1")
+        .env("RUST_LOG", "trace");
+    let out = cmd.args(["-vv", "scan", "--aws-region", "us-east-1", "--format", "json", "--timeout", "3"]).output().expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.lines().count() > 5, "the SDK logged at trace level: {stderr}");
+    for secret in [KEY_ID, SECRET] {
+        assert!(!stderr.contains(secret), "the log leaks {secret}");
+        assert!(!String::from_utf8_lossy(&out.stdout).contains(secret));
+    }
+}
