@@ -30,17 +30,10 @@ impl Provider {
 }
 
 /// Where an object was read.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "lowercase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Origin {
-    File {
-        path: Arc<str>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        line: Option<u32>,
-    },
-    Live {
-        scope: Arc<str>,
-    },
+    File { path: Arc<str>, line: Option<u32> },
+    Live { scope: Arc<str> },
 }
 
 impl Origin {

@@ -2,7 +2,6 @@
 //! Pod Identity associations, worker capacity's metadata options, Roles Anywhere anchors.
 
 use jiff::Timestamp;
-use serde::{Deserialize, Serialize};
 
 use super::Origin;
 use super::iam_policy::TrustPolicy;
@@ -26,20 +25,18 @@ inventory_part! {
     }
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug)]
 pub struct KeyLastUsed {
     pub user_name: String,
     pub last_used: Timestamp,
 }
 
 /// An IAM role and the trust policy that says who may assume it.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug)]
 pub struct Role {
     pub arn: String,
     pub name: String,
-    #[serde(default)]
     pub path: String,
-    #[serde(with = "super::iam_policy::as_document")]
     pub trust: TrustPolicy,
     pub origin: Origin,
 }
@@ -55,17 +52,14 @@ impl Role {
 }
 
 /// An IAM user (or the root account) with its access keys' metadata. Never a secret.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug)]
 pub struct IamUser {
     /// The ARN when known; `iam-user/NAME` when only a name was read.
     pub arn: String,
     pub name: String,
-    #[serde(default)]
     pub is_root: bool,
-    #[serde(default)]
     pub keys: Vec<AccessKey>,
     /// Keys came from a credential report, which is authoritative for status and use.
-    #[serde(default)]
     pub has_report: bool,
     pub origin: Origin,
 }
@@ -77,30 +71,24 @@ impl IamUser {
     }
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug)]
 pub struct AccessKey {
     /// Redacted at parse time (`AKIA…WXYZ`): the full ID never enters the inventory.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// 1 or 2 in the credential report.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slot: Option<u8>,
     pub is_active: bool,
     /// Created or last rotated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_used: Option<Timestamp>,
     pub origin: Origin,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug)]
 pub struct OidcProvider {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arn: Option<String>,
     pub issuer: Issuer,
     /// `None` when only the ARN was listed (`list-open-id-connect-providers`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_ids: Option<Vec<String>>,
     pub origin: Origin,
 }
@@ -112,23 +100,20 @@ impl OidcProvider {
     }
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug)]
 pub struct EksCluster {
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arn: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issuer: Option<Issuer>,
     pub origin: Origin,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug)]
 pub struct PodIdentityAssociation {
     pub cluster_name: String,
     pub namespace: String,
     pub service_account: String,
     /// Absent in `list-pod-identity-associations` output; present in `describe-...`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role_arn: Option<String>,
     pub association_arn: String,
     pub origin: Origin,
@@ -144,24 +129,21 @@ impl PodIdentityAssociation {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CapacityKind {
     Instance,
     LaunchTemplate,
 }
 
 /// EKS worker capacity (an instance or a launch template version) and its IMDS settings.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug)]
 pub struct NodeCapacity {
     pub kind: CapacityKind,
     /// Instance ID, or `lt-...:VERSION`.
     pub id: String,
     pub name: String,
     pub cluster_name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     pub metadata: MetadataOptions,
     pub origin: Origin,
@@ -182,17 +164,14 @@ impl NodeCapacity {
 }
 
 /// `MetadataOptions` as EC2 reports them; absent fields stay `None` (the defaults depend on the AMI).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct MetadataOptions {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http_tokens: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hop_limit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http_endpoint: Option<String>,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug)]
 pub struct TrustAnchor {
     pub arn: String,
     pub name: String,

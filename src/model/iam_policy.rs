@@ -163,31 +163,6 @@ impl TrustPolicy {
     }
 }
 
-/// Serde for a trust policy as its JSON document: snapshots store what was read and parse it again.
-pub mod as_document {
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
-    /// Condition values can hold anything a user typed; they leave memory only redacted.
-    pub fn serialize<S: Serializer>(policy: &super::TrustPolicy, s: S) -> Result<S::Ok, S::Error> {
-        redacted(&policy.raw).serialize(s)
-    }
-
-    fn redacted(value: &serde_json::Value) -> serde_json::Value {
-        use serde_json::Value;
-        match value {
-            Value::String(text) => Value::String(crate::redact::redact_text(text)),
-            Value::Array(items) => Value::Array(items.iter().map(redacted).collect()),
-            Value::Object(map) => Value::Object(map.iter().map(|(k, v)| (crate::redact::redact_text(k), redacted(v))).collect()),
-            other => other.clone(),
-        }
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<super::TrustPolicy, D::Error> {
-        let value = serde_json::Value::deserialize(d)?;
-        super::TrustPolicy::from_value(value).map_err(serde::de::Error::custom)
-    }
-}
-
 /// Why a document could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{path}: {message}")]

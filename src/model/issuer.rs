@@ -1,11 +1,8 @@
 //! OIDC issuers as IAM names them: in provider ARNs, in condition keys and in cluster descriptions.
 
-use serde::{Deserialize, Serialize};
-
 /// An OIDC issuer without scheme or trailing slash, e.g. `oidc.eks.us-east-1.amazonaws.com/id/ABC`.
 /// Equality and hashing use the lower-cased form: IAM condition keys are case-insensitive.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(transparent)]
+#[derive(Clone, Debug)]
 pub struct Issuer(String);
 
 impl Issuer {

@@ -4,8 +4,6 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
-
 use super::Origin;
 use crate::finding::Resource;
 
@@ -26,12 +24,11 @@ inventory_part! {
 }
 
 /// Which cluster an object belongs to: the input it came from, and the cloud cluster it was linked to.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ClusterRef {
     /// The directory, file or context the objects were read from: one input, one cluster.
     pub input: String,
     /// The cloud cluster it was linked to (`--cluster`, learned from trusts, or the only cluster described).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked: Option<std::sync::Arc<CloudCluster>>,
 }
 
@@ -53,32 +50,14 @@ impl ClusterRef {
 
 /// A cloud cluster a Kubernetes input is linked to, typed by cloud: each cloud's node facts and
 /// federation answer for their own kind.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(tag = "cloud", rename_all = "lowercase")]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CloudCluster {
     /// An EKS cluster: its name, and its ARN and OIDC issuer (lower-case key) when described.
-    Eks {
-        name: String,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        arn: Option<String>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        issuer: Option<String>,
-    },
+    Eks { name: String, arn: Option<String>, issuer: Option<String> },
     /// A GKE cluster (filled when the Google Cloud source links one).
-    Gke {
-        project: String,
-        location: String,
-        name: String,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        workload_pool: Option<String>,
-    },
+    Gke { project: String, location: String, name: String, workload_pool: Option<String> },
     /// An AKS cluster (filled when the Azure source links one).
-    Aks {
-        resource_id: String,
-        name: String,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        issuer: Option<String>,
-    },
+    Aks { resource_id: String, name: String, issuer: Option<String> },
     /// A name the user gave (`--cluster NAME=PATH`) that no collected cloud cluster describes.
     Named { name: String },
 }
@@ -94,7 +73,7 @@ impl CloudCluster {
     }
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug)]
 pub struct Namespace {
     pub cluster: ClusterRef,
     pub name: String,
@@ -102,13 +81,10 @@ pub struct Namespace {
 }
 
 /// The cloud identities a ServiceAccount's annotations name.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CloudIdentity {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aws_role_arn: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gcp_service_account: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub azure_client_id: Option<String>,
 }
 
@@ -133,7 +109,7 @@ impl CloudIdentity {
     }
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug)]
 pub struct ServiceAccount {
     pub cluster: ClusterRef,
     pub namespace: String,
@@ -149,25 +125,20 @@ impl ServiceAccount {
 }
 
 /// A Pod, or the pod template of a controller.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug)]
 pub struct Workload {
     pub cluster: ClusterRef,
     pub namespace: String,
     pub kind: String,
     pub name: String,
     pub service_account: String,
-    #[serde(default)]
     pub host_network: bool,
     /// Labels of the pods it runs (the template's, for controllers).
-    #[serde(default)]
-    pub pod_labels: BTreeMap<String, String>,
-    #[serde(default)]
+    pub pod_labels: Labels,
     pub containers: Vec<Container>,
     /// Volume name → Secret name, for volumes backed by Secrets.
-    #[serde(default)]
     pub secret_volumes: BTreeMap<String, String>,
     /// `Kind/name` of a controlling owner, for Pods and ReplicaSets created by controllers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
     pub origin: Origin,
 }
@@ -178,36 +149,29 @@ impl Workload {
     }
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug)]
 pub struct Container {
     pub name: String,
-    #[serde(default)]
     pub env: Vec<EnvVar>,
     /// Secrets whose keys all become env variables (`envFrom.secretRef`).
-    #[serde(default)]
     pub env_from_secrets: Vec<String>,
     /// Volume name → mount path.
-    #[serde(default)]
     pub mounts: BTreeMap<String, String>,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug)]
 pub struct EnvVar {
     pub name: String,
     pub source: EnvSource,
 }
 
 /// Where an env variable's value comes from; literal values are kept only as what was found in them.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "kebab-case")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum EnvSource {
     Literal {
-        #[serde(default)]
         is_empty: bool,
-        #[serde(default, skip_serializing_if = "Vec::is_empty")]
         credentials: Vec<StaticCredential>,
         /// The value, kept only for settings that are file paths (`GOOGLE_APPLICATION_CREDENTIALS`).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         file_path: Option<String>,
     },
     SecretKey {
@@ -222,8 +186,7 @@ pub enum EnvSource {
 }
 
 /// A static credential found in cluster data. Holds only what identifies it, redacted.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "kebab-case")]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum StaticCredential {
     AwsAccessKey {
         /// `AKIA…WXYZ`.
@@ -242,7 +205,7 @@ pub enum StaticCredential {
     },
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug)]
 pub struct ConfigObject {
     pub cluster: ClusterRef,
     pub namespace: String,
@@ -250,7 +213,6 @@ pub struct ConfigObject {
     pub kind: String,
     pub name: String,
     /// `data.KEY` (or `stringData.KEY`) → credentials found there.
-    #[serde(default)]
     pub credentials: Vec<(String, StaticCredential)>,
     pub origin: Origin,
 }
@@ -261,7 +223,7 @@ impl ConfigObject {
     }
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug)]
 pub struct NetworkPolicy {
     pub cluster: ClusterRef,
     pub namespace: String,
@@ -272,36 +234,54 @@ pub struct NetworkPolicy {
     /// Whether some egress rule allows 169.254.169.254.
     pub allows_imds: bool,
     /// Whether an explicit deny rule (Cilium `egressDeny`, Calico `Deny`) blocks it, whatever allows it.
-    #[serde(default)]
     pub denies_imds: bool,
     pub origin: Origin,
 }
 
 /// A label selector: `matchLabels` and `matchExpressions`, ANDed.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LabelSelector {
-    #[serde(default)]
     pub match_labels: BTreeMap<String, String>,
-    #[serde(default)]
     pub match_expressions: Vec<LabelExpression>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LabelExpression {
     pub key: String,
     pub operator: String,
-    #[serde(default)]
     pub values: Vec<String>,
 }
 
+/// A pod's labels, sorted by key: a few pairs in one allocation (a map would take a node of
+/// eleven slots per pod, a fifth of a workload's memory in a large manifest).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Labels(Vec<(String, String)>);
+
+impl Labels {
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.0.binary_search_by(|(k, _)| k.as_str().cmp(key)).ok().map(|i| self.0[i].1.as_str())
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+}
+
+impl From<BTreeMap<String, String>> for Labels {
+    fn from(map: BTreeMap<String, String>) -> Self {
+        // A BTreeMap iterates in key order: the pairs come sorted.
+        Labels(map.into_iter().collect())
+    }
+}
+
 impl LabelSelector {
-    pub fn matches(&self, labels: &BTreeMap<String, String>) -> bool {
-        self.match_labels.iter().all(|(k, v)| labels.get(k) == Some(v))
+    pub fn matches(&self, labels: &Labels) -> bool {
+        self.match_labels.iter().all(|(k, v)| labels.get(k) == Some(v.as_str()))
             && self.match_expressions.iter().all(|e| {
                 let value = labels.get(&e.key);
                 match e.operator.as_str() {
-                    "In" => value.is_some_and(|v| e.values.contains(v)),
-                    "NotIn" => value.is_none_or(|v| !e.values.contains(v)),
+                    "In" => value.is_some_and(|v| e.values.iter().any(|x| x == v)),
+                    "NotIn" => value.is_none_or(|v| !e.values.iter().any(|x| x == v)),
                     "Exists" => value.is_some(),
                     "DoesNotExist" => value.is_none(),
                     // An unknown operator (or an unreadable Calico expression) selects nothing.

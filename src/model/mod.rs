@@ -10,15 +10,22 @@
 macro_rules! inventory_part {
     ($(#[$meta:meta])* pub struct $name:ident { $( $(#[$field_meta:meta])* $count:ident $field:ident: Vec<$ty:ty>, )* }) => {
         $(#[$meta])*
-        #[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
+        #[derive(Clone, Debug, Default)]
         pub struct $name {
-            $( $(#[$field_meta])* #[serde(default)] pub $field: Vec<$ty>, )*
+            $( $(#[$field_meta])* pub $field: Vec<$ty>, )*
         }
 
         impl $name {
-            /// Appends every list of `other`.
+            /// Appends every list of `other` (an empty list takes the other's as it is: merging
+            /// one large file must not copy it).
             pub fn merge(&mut self, other: $name) {
-                $( self.$field.extend(other.$field); )*
+                $(
+                    if self.$field.is_empty() {
+                        self.$field = other.$field;
+                    } else {
+                        self.$field.extend(other.$field);
+                    }
+                )*
             }
 
             /// The objects read (lists marked `objects`).
@@ -42,8 +49,6 @@ pub mod index;
 pub mod issuer;
 pub mod k8s;
 
-use serde::{Deserialize, Serialize};
-
 pub use crate::provenance::Origin;
 pub use aws::AwsInventory;
 pub use index::Index;
@@ -51,22 +56,16 @@ pub use k8s::ClusterLink;
 pub use k8s::K8sInventory;
 
 /// Everything collected in one scan, all providers.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default)]
 pub struct Inventory {
-    #[serde(default)]
     pub aws: AwsInventory,
-    #[serde(default)]
     pub k8s: K8sInventory,
     /// Filled by the GCP source (not yet collected).
-    #[serde(default)]
     pub gcp: gcp::GcpInventory,
     /// Filled by the Azure source (not yet collected).
-    #[serde(default)]
     pub azure: azure::AzureInventory,
-    #[serde(skip)]
     pub index: Index,
     /// Every federation trust of the scan, derived after the last merge (`policy::prepare`).
-    #[serde(skip)]
     pub federation: federation::Federation,
 }
 

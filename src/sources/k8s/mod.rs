@@ -274,7 +274,7 @@ fn workload(
         name,
         service_account,
         host_network: spec.host_network.unwrap_or(false),
-        pod_labels,
+        pod_labels: pod_labels.into(),
         containers,
         secret_volumes,
         owner,

@@ -252,6 +252,7 @@ mod tests {
     fn calico_selectors() {
         let labels: std::collections::BTreeMap<String, String> =
             [("app".to_string(), "web".to_string()), ("tier".to_string(), "front".to_string())].into();
+        let labels = crate::model::k8s::Labels::from(labels);
         assert!(calico_selector("all()").matches(&labels));
         assert!(calico_selector("app == 'web' && has(tier)").matches(&labels));
         assert!(!calico_selector("app == 'api'").matches(&labels));

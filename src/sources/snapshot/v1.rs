@@ -512,7 +512,7 @@ impl From<&crate::model::Inventory> for InventoryV1 {
                         name: w.name.clone(),
                         service_account: w.service_account.clone(),
                         host_network: w.host_network,
-                        pod_labels: w.pod_labels.clone(),
+                        pod_labels: w.pod_labels.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
                         containers: w
                             .containers
                             .iter()
@@ -741,7 +741,7 @@ impl InventoryV1 {
                 name: w.name,
                 service_account: w.service_account,
                 host_network: w.host_network,
-                pod_labels: w.pod_labels,
+                pod_labels: w.pod_labels.into(),
                 containers: w
                     .containers
                     .into_iter()
