@@ -66,6 +66,12 @@ fn load(input: &InputArgs, show_progress: bool) -> Result<(Inventory, Vec<Source
             "nothing to read: give --from PATH and/or a live source (--aws, --aws-profile, --aws-role-arn, --aws-region, --k8s, --kube-context)"
         );
     }
+    if let Some((feature, options)) = sources::live::missing_features(&live).first() {
+        bail!(
+            "live collection with {options} needs the `{feature}` feature, and this wiscan was built without it \
+             (cargo install wiscan, or cargo build --features {feature})"
+        );
+    }
     let options = LoadOptions { max_input_bytes: input.max_input_size.saturating_mul(1024 * 1024) };
     let (mut inventory, mut reports) =
         if input.from.is_empty() { Default::default() } else { sources::load_offline(&input.from, &options) };

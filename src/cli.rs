@@ -118,9 +118,9 @@ impl InputArgs {
     /// The live sources asked for; a source named twice is read once.
     pub fn live_options(&self) -> crate::sources::live::LiveOptions {
         let k8s = (self.k8s || !self.kube_contexts.is_empty())
-            .then(|| crate::sources::live::k8s::K8sOptions { contexts: unique(&self.kube_contexts), skip_secrets: self.no_secrets });
+            .then(|| crate::sources::live::K8sOptions { contexts: unique(&self.kube_contexts), skip_secrets: self.no_secrets });
         let wants_aws = self.aws || !self.aws_profiles.is_empty() || !self.aws_role_arns.is_empty() || !self.aws_regions.is_empty();
-        let aws = wants_aws.then(|| crate::sources::live::aws::AwsOptions {
+        let aws = wants_aws.then(|| crate::sources::live::AwsOptions {
             profiles: unique(&self.aws_profiles),
             role_arns: unique(&self.aws_role_arns),
             regions: unique(&self.aws_regions),

@@ -128,3 +128,20 @@ fn output_file_and_no_color() {
     let never = wiscan().args(["scan", "--from", "fixtures/demo"]).env("NO_COLOR", "1").output().expect("runs");
     assert!(!String::from_utf8_lossy(&never.stdout).contains('\u{1b}'));
 }
+
+/// A build without a live client refuses its flags with the feature to build with.
+#[cfg(not(all(feature = "aws", feature = "k8s")))]
+#[test]
+fn live_flags_of_a_missing_feature_are_refused_by_name() {
+    let cases = [(&["--aws"][..], "aws", cfg!(feature = "aws")), (&["--kube-context", "x"][..], "k8s", cfg!(feature = "k8s"))];
+    for (flags, feature, is_built) in cases {
+        if is_built {
+            continue;
+        }
+        let mut args = vec!["scan"];
+        args.extend_from_slice(flags);
+        let r = run(&args);
+        assert_eq!(r.code, 2);
+        assert!(r.stderr.contains(&format!("needs the `{feature}` feature")), "{}", r.stderr);
+    }
+}

@@ -5,11 +5,15 @@ mod catalogue;
 mod cli;
 mod common;
 mod fail_closed;
+mod fail_closed_live;
+#[cfg(feature = "k8s")]
 mod fake_k8s;
 mod fingerprints;
 mod formats;
 mod generated;
+#[cfg(feature = "aws")]
 mod live_aws;
+#[cfg(feature = "k8s")]
 mod live_k8s;
 mod recognition;
 mod rules;

@@ -155,20 +155,23 @@ fn kubernetes_secrets_never_leak_offline_or_live() {
     outputs.push(("yaml error".into(), run(&["scan", "--from", &broken.to_string_lossy()]).stderr));
 
     // The same objects, live.
-    let objects: Vec<serde_json::Value> =
-        wiscan::sources::yaml::read_objects(&k8s_manifest()).expect("yaml").into_iter().map(|o| o.value).collect();
-    let fake = crate::fake_k8s::FakeK8s::start(objects);
-    let kubeconfig = fake.kubeconfig(dir.path());
-    for format in ["table", "json", "sarif"] {
-        let out = crate::common::wiscan()
-            .env("KUBECONFIG", &kubeconfig)
-            .env("HOME", dir.path())
-            .args(["-vv", "scan", "--kube-context", "fake", "--format", format])
-            .output()
-            .expect("runs");
-        assert_eq!(out.status.code(), Some(1));
-        outputs.push((format!("live {format}"), String::from_utf8_lossy(&out.stdout).into_owned()));
-        outputs.push((format!("live {format} stderr"), String::from_utf8_lossy(&out.stderr).into_owned()));
+    #[cfg(feature = "k8s")]
+    {
+        let objects: Vec<serde_json::Value> =
+            wiscan::sources::yaml::read_objects(&k8s_manifest()).expect("yaml").into_iter().map(|o| o.value).collect();
+        let fake = crate::fake_k8s::FakeK8s::start(objects);
+        let kubeconfig = fake.kubeconfig(dir.path());
+        for format in ["table", "json", "sarif"] {
+            let out = crate::common::wiscan()
+                .env("KUBECONFIG", &kubeconfig)
+                .env("HOME", dir.path())
+                .args(["-vv", "scan", "--kube-context", "fake", "--format", format])
+                .output()
+                .expect("runs");
+            assert_eq!(out.status.code(), Some(1));
+            outputs.push((format!("live {format}"), String::from_utf8_lossy(&out.stdout).into_owned()));
+            outputs.push((format!("live {format} stderr"), String::from_utf8_lossy(&out.stderr).into_owned()));
+        }
     }
 
     let findings = &outputs[2].1;

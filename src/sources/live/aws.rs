@@ -16,6 +16,7 @@ use jiff::Timestamp;
 use tokio::sync::Mutex;
 use tokio::task::JoinSet;
 
+use super::AwsOptions;
 use crate::finding::Provider;
 use crate::model::aws::{
     AccessKey, CapacityKind, EksCluster, IamUser, MetadataOptions, NodeCapacity, OidcProvider, PodIdentityAssociation, Role,
@@ -24,16 +25,6 @@ use crate::model::{Inventory, Origin};
 use crate::policy::{Issuer, TrustPolicy};
 use crate::redact::{redact_key_id, redact_text};
 use crate::sources::{SourceReport, SourceStatus};
-
-#[derive(Clone, Debug, Default)]
-pub struct AwsOptions {
-    /// Named profiles, one account each; empty: the default credential chain.
-    pub profiles: Vec<String>,
-    /// Roles to assume (from the default chain) into member accounts.
-    pub role_arns: Vec<String>,
-    /// Regions to read; empty: the account's enabled regions.
-    pub regions: Vec<String>,
-}
 
 /// How to reach one account.
 #[derive(Clone, Debug)]
@@ -78,8 +69,8 @@ impl Calls {
 }
 
 /// One task per requested account (profile, role, or the default credentials), for
-/// [`super::run_sources`] to run under the deadline.
-pub(crate) fn sources(options: &AwsOptions, progress: &super::Progress) -> Vec<super::SourceTask> {
+/// [`super::runner::run_sources`] to run under the deadline.
+pub(crate) fn sources(options: &AwsOptions, progress: &super::runner::Progress) -> Vec<super::runner::SourceTask> {
     let mut targets: Vec<Target> = options.profiles.iter().cloned().map(Target::Profile).collect();
     targets.extend(options.role_arns.iter().cloned().map(Target::AssumeRole));
     if targets.is_empty() {
@@ -90,7 +81,7 @@ pub(crate) fn sources(options: &AwsOptions, progress: &super::Progress) -> Vec<s
         .map(|target| {
             let regions = options.regions.clone();
             let bar = progress.source(&format!("aws {}", target.label()));
-            super::SourceTask {
+            super::runner::SourceTask {
                 provider: Provider::Aws,
                 origin: format!("aws/{}", target.label()),
                 task: Box::pin(collect_account(target, regions, bar)),
@@ -250,7 +241,7 @@ async fn collect_account(target: Target, regions: Vec<String>, bar: indicatif::P
     while let Some(joined) = tasks.join_next().await {
         if let Err(e) = joined {
             let label = task_labels.get(&e.id()).cloned().unwrap_or_default();
-            failures.push(format!("{label}: {}", super::panic_reason(e)));
+            failures.push(format!("{label}: {}", super::runner::panic_reason(e)));
         }
     }
 
@@ -626,7 +617,7 @@ where
             match (service.code(), service.message()) {
                 (Some(code), Some(message)) => format!("{code}: {message}"),
                 (Some(code), None) => code.to_string(),
-                _ => super::error_chain(service),
+                _ => super::runner::error_chain(service),
             }
         }
         SdkError::TimeoutError(_) => "timed out waiting for an answer".to_string(),
@@ -634,16 +625,16 @@ where
         SdkError::DispatchFailure(failure) => {
             let what = if failure.is_io() { "connection failed" } else { "the request could not be sent" };
             match std::error::Error::source(e) {
-                Some(source) => format!("{what}: {}", super::error_chain(source)),
+                Some(source) => format!("{what}: {}", super::runner::error_chain(source)),
                 None => what.to_string(),
             }
         }
         SdkError::ResponseError(_) => "the answer could not be read".to_string(),
         SdkError::ConstructionFailure(_) => match std::error::Error::source(e) {
-            Some(source) => format!("the request could not be built: {}", super::error_chain(source)),
+            Some(source) => format!("the request could not be built: {}", super::runner::error_chain(source)),
             None => "the request could not be built".to_string(),
         },
-        _ => super::error_chain(e),
+        _ => super::runner::error_chain(e),
     };
     crate::redact::redact_error(&text)
 }

@@ -15,7 +15,8 @@ use serde::Deserialize;
 use serde_json::Value;
 use tokio::task::JoinSet;
 
-use super::{Deadline, Retry};
+use super::K8sOptions;
+use super::runner::{Deadline, Retry};
 use crate::finding::Provider;
 use crate::model::{Inventory, Origin};
 use crate::redact::redact_error;
@@ -57,16 +58,8 @@ const OPTIONAL_POLICY_KINDS: [ListKind; 2] = [
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 const READ_TIMEOUT: Duration = Duration::from_secs(60);
 
-#[derive(Clone, Debug, Default)]
-pub struct K8sOptions {
-    /// Kubeconfig contexts; empty means the current context (or in-cluster config).
-    pub contexts: Vec<String>,
-    /// `--no-secrets`: do not list Secrets, and do not read ConfigMaps' contents.
-    pub skip_secrets: bool,
-}
-
-/// One task per context, for [`super::run_sources`] to run under the deadline.
-pub(crate) fn sources(options: &K8sOptions, progress: &super::Progress, deadline: Deadline) -> Vec<super::SourceTask> {
+/// One task per context, for [`super::runner::run_sources`] to run under the deadline.
+pub(crate) fn sources(options: &K8sOptions, progress: &super::runner::Progress, deadline: Deadline) -> Vec<super::runner::SourceTask> {
     let contexts: Vec<Option<String>> =
         if options.contexts.is_empty() { vec![None] } else { options.contexts.iter().cloned().map(Some).collect() };
     contexts
@@ -74,7 +67,7 @@ pub(crate) fn sources(options: &K8sOptions, progress: &super::Progress, deadline
         .map(|context| {
             let label = format!("k8s/{}", context.as_deref().unwrap_or("current-context"));
             let bar = progress.source(&label);
-            super::SourceTask {
+            super::runner::SourceTask {
                 provider: Provider::K8s,
                 origin: label,
                 task: Box::pin(collect_context(context, options.skip_secrets, bar, deadline)),
@@ -136,7 +129,9 @@ async fn collect_context(
         match joined {
             Ok((label, Ok(items))) => objects.push((label, items)),
             Ok((label, Err(e))) => errors.push(format!("listing {label}: {e}")),
-            Err(e) => errors.push(format!("listing {}: {}", labels.get(&e.id()).copied().unwrap_or("a kind"), super::panic_reason(e))),
+            Err(e) => {
+                errors.push(format!("listing {}: {}", labels.get(&e.id()).copied().unwrap_or("a kind"), super::runner::panic_reason(e)))
+            }
         }
     }
     // Deterministic order whatever the timing, so origins and results are stable.
@@ -239,7 +234,7 @@ struct StatusBody {
 }
 
 /// Every item at `path`, following `continue` tokens. Throttling (429), 5xx and dropped
-/// connections are retried within bounds ([`super::with_retries`]), honouring a capped `Retry-After`.
+/// connections are retried within bounds ([`super::runner::with_retries`]), honouring a capped `Retry-After`.
 async fn list_all(
     client: &Client,
     path: &str,
@@ -258,7 +253,7 @@ async fn list_all(
             bar.inc(1);
             list_page(client, path, &params, exec_command).await
         };
-        let page = super::with_retries(
+        let page = super::runner::with_retries(
             call,
             |e: &(ListError, Retry)| e.1,
             deadline,
@@ -332,8 +327,10 @@ fn describe(e: &(dyn std::error::Error + 'static), exec_command: Option<&str>) -
     while let Some(err) = current {
         if let Some(k) = err.downcast_ref::<KubeconfigError>() {
             let text = match k {
-                KubeconfigError::Parse(inner) => format!("the kubeconfig is not valid YAML{}", super::position_in(&inner.to_string())),
-                other => super::error_chain(other),
+                KubeconfigError::Parse(inner) => {
+                    format!("the kubeconfig is not valid YAML{}", super::runner::position_in(&inner.to_string()))
+                }
+                other => super::runner::error_chain(other),
             };
             return redact_error(&text);
         }
@@ -346,11 +343,11 @@ fn describe(e: &(dyn std::error::Error + 'static), exec_command: Option<&str>) -
                 }
                 AuthError::AuthExec(_) => format!("the exec credential plugin{plugin} failed"),
                 AuthError::ReadTokenFile(io, path) => format!("cannot read the token file {}: {io}", path.display()),
-                other => format!("authentication failed: {}", super::error_chain(other)),
+                other => format!("authentication failed: {}", super::runner::error_chain(other)),
             };
             return redact_error(&text);
         }
         current = err.source();
     }
-    redact_error(&super::error_chain(e))
+    redact_error(&super::runner::error_chain(e))
 }
