@@ -15,10 +15,17 @@ export KUBECONFIG=/dev/null
 unset NO_COLOR WISCAN_NOW WISCAN_UPDATE AWS_ENDPOINT_URL
 
 # Compile everything first (the longest step), so the emulator is not left idling through it.
+# Both builds are checked: the default one (every live client) and the offline-only one the
+# README's first command uses, so neither rots.
 cargo fmt --all -- --check
 cargo clippy --locked --all-targets -- -D warnings
+cargo clippy --locked --no-default-features --all-targets -- -D warnings
 cargo test --locked --benches --no-run   # the benchmark compiles in the test profile, sharing the build
 cargo test --locked --lib --test integration --no-run
+cargo test --locked --no-default-features --lib --test integration --no-run
+
+# The offline-only build: every offline input, rule and report, and live flags refused by name.
+cargo test --locked --no-default-features --lib --test integration
 
 # The moto emulator, pinned (tests/fakes/requirements.txt), in a virtualenv kept between runs.
 VENV=.ci/.venv
