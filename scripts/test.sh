@@ -52,3 +52,6 @@ AWS_PROXY="$("$VENV/bin/python" -c 'import json,sys; print(json.load(open(sys.ar
 export FAKES_STATE="$STATE" FAKES_DEMO_DUMP="$STATE_DIR/demo-dump"
 
 cargo test --locked --lib --test integration
+
+# What users run wiscan with: the Action, the Dockerfile, the Kubernetes manifests.
+bash tests/deploy/check.sh target/debug/wiscan
