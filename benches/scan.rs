@@ -30,6 +30,65 @@ fn main() {
     print!("{}", table("roles", &dir, "gaad", &scales("WISCAN_BENCH_SCALES", &[1_000, 10_000, 100_000]), generate));
     println!();
     print!("{}", table("k8s objects", &dir, "kubectl", &scales("WISCAN_BENCH_K8S_SCALES", &[2_000, 20_000, 200_000]), generate_k8s));
+    println!();
+    print!("{}", shards_table(&dir, &scales("WISCAN_BENCH_SHARDS", &[10, 100])));
+}
+
+/// The scale-out path: N shards (one `collect` each, of an account of 1k roles and a cluster of
+/// 2k objects), merged by one scan of the folder.
+fn shards_table(dir: &Path, counts: &[usize]) -> String {
+    let exe = std::env::current_exe().expect("exe");
+    let mut table = String::from(
+        "| shards | roles + objects | shards MB | scan (merge + every rule) | scan MB/s | findings | scan peak RSS |\n|---|---|---|---|---|---|---|\n",
+    );
+    for &n in counts {
+        let shards = dir.join(format!("shards-{n}"));
+        if !shards.exists() {
+            write_shards(dir, &shards, n);
+        }
+        let mb =
+            std::fs::read_dir(&shards).expect("shards").filter_map(|e| e.ok()?.metadata().ok()).map(|m| m.len()).sum::<u64>() as f64 / 1e6;
+        let mut best = (f64::MAX, 0u64, 0u64);
+        for _ in 0..3 {
+            let out = Command::new(&exe).args(["--measure", "scan"]).arg(&shards).output().expect("child");
+            let text = String::from_utf8_lossy(&out.stdout);
+            let parts: Vec<&str> = text.split_whitespace().collect();
+            let secs: f64 = parts[0].parse().expect("secs");
+            if secs < best.0 {
+                best = (secs, parts[1].parse().expect("rss"), parts[2].parse().expect("count"));
+            }
+        }
+        let _ = writeln!(
+            table,
+            "| {n} | {} | {mb:.1} | {:.0} ms | {:.0} | {} | {} MiB |",
+            n * 3_000,
+            best.0 * 1e3,
+            mb / best.0,
+            best.2,
+            best.1 / 1024
+        );
+    }
+    table
+}
+
+/// One shard per account and cluster: the generated inputs with the account number and the
+/// cluster's input path made distinct, collected into a snapshot each.
+fn write_shards(dir: &Path, shards: &Path, n: usize) {
+    std::fs::create_dir_all(shards).expect("shards dir");
+    let roles = generate(1_000);
+    let objects = generate_k8s(2_000);
+    for i in 0..n {
+        let account = format!("{:012}", 200_000_000_000u64 + i as u64);
+        let inputs = dir.join(format!("shard-inputs-{n}/{i:03}"));
+        std::fs::create_dir_all(inputs.join("k8s")).expect("inputs dir");
+        std::fs::write(inputs.join("gaad.json"), roles.replace("123456789012", &account)).expect("write");
+        std::fs::write(inputs.join("k8s/cluster.json"), objects.replace("123456789012", &account)).expect("write");
+        let paths = [inputs.join("gaad.json").to_string_lossy().to_string(), inputs.join("k8s").to_string_lossy().to_string()];
+        let (mut inventory, sources) = wiscan::sources::load_offline(&paths, &Default::default());
+        let _ = wiscan::policy::prepare(&mut inventory, &[]);
+        let mut out = std::io::BufWriter::new(std::fs::File::create(shards.join(format!("shard-{i:03}.json"))).expect("shard"));
+        wiscan::sources::snapshot::write(&inventory, &sources, &mut out).expect("write shard");
+    }
 }
 
 fn table(unit: &str, dir: &Path, prefix: &str, scales: &[usize], generator: fn(usize) -> String) -> String {

@@ -48,3 +48,56 @@ fn a_snapshot_of_another_format_version_is_refused() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("snapshot format 99"), "{}", r.stderr);
 }
+
+/// The scale-out recipe: one `collect` per scope writes one shard, one `scan --from shards/` merges
+/// them and runs every rule, with exactly the findings of one scan of the same inputs.
+#[test]
+fn shards_merge_into_the_findings_of_one_scan_and_keep_partial_collections_failing() {
+    let shards = tempfile::tempdir().expect("tempdir");
+    let scopes = [
+        "fixtures/demo/aws/iam",
+        "fixtures/demo/aws/eks",
+        "fixtures/demo/aws/ec2",
+        "fixtures/demo/aws/rolesanywhere",
+        "fixtures/demo/k8s/prod",
+    ];
+    for (i, scope) in scopes.iter().enumerate() {
+        let out = shards.path().join(format!("shard-{i}.json"));
+        let r = run(&["collect", "--from", scope, "--out", &out.to_string_lossy()]);
+        assert_eq!(r.code, 0, "{scope}: {}", r.stderr);
+    }
+    let direct = scan_json(std::path::Path::new("fixtures/demo"));
+    let merged = scan_json(shards.path());
+    assert_eq!(merged["sources"].as_array().expect("sources").len(), scopes.len());
+    assert_eq!(direct["findings"], merged["findings"], "N shards give the findings of one scan");
+
+    // A shard whose collection was partial keeps the merged scan at exit 2.
+    let partial = shards.path().join("shard-partial.json");
+    let r = run(&[
+        "collect",
+        "--from",
+        "fixtures/demo/aws/iam",
+        "--from",
+        "fixtures/nowhere",
+        "--allow-partial",
+        "--out",
+        &partial.to_string_lossy(),
+    ]);
+    assert_eq!(r.code, 0, "--allow-partial writes the shard: {}", r.stderr);
+    let r = run(&["scan", "--from", &shards.path().to_string_lossy(), "--format", "json", "--fail-on", "none"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.json()["sources"].to_string().contains("collected partially: fixtures/nowhere"), "{}", r.stdout);
+    std::fs::remove_file(&partial).expect("remove");
+
+    // A shard of another snapshot version is refused clearly, naming the file.
+    let text = std::fs::read_to_string(shards.path().join("shard-0.json")).expect("read");
+    std::fs::write(shards.path().join("shard-0.json"), text.replacen("\"wiscan_snapshot\": 1", "\"wiscan_snapshot\": 2", 1))
+        .expect("write");
+    let r = run(&["scan", "--from", &shards.path().to_string_lossy(), "--format", "json", "--fail-on", "none"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("shard-0.json") && r.stderr.contains("snapshot format 2 is not the one this wiscan reads (1)"),
+        "{}",
+        r.stderr
+    );
+}
