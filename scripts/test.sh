@@ -27,6 +27,9 @@ cargo test --locked --no-default-features --lib --test integration --no-run
 # The offline-only build: every offline input, rule and report, and live flags refused by name.
 cargo test --locked --no-default-features --lib --test integration
 
+# What users run wiscan with: the Action, the Dockerfile, the Kubernetes manifests.
+bash tests/deploy/check.sh target/debug/wiscan
+
 # The moto emulator, pinned (tests/fakes/requirements.txt), in a virtualenv kept between runs.
 VENV=.ci/.venv
 if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c 'import moto' 2>/dev/null; then
@@ -52,6 +55,3 @@ AWS_PROXY="$("$VENV/bin/python" -c 'import json,sys; print(json.load(open(sys.ar
 export FAKES_STATE="$STATE" FAKES_DEMO_DUMP="$STATE_DIR/demo-dump"
 
 cargo test --locked --lib --test integration
-
-# What users run wiscan with: the Action, the Dockerfile, the Kubernetes manifests.
-bash tests/deploy/check.sh target/debug/wiscan
