@@ -71,7 +71,7 @@ _wiscan() {
             return 0
             ;;
         wiscan__subcmd__collect)
-            opts="-v -q -h -V --from --max-input-size --allow-partial --cluster --aws --aws-profile --aws-role-arn --aws-region --k8s --kube-context --no-secrets --timeout --out --verbose --quiet --color --help --version"
+            opts="-v -q -h -V --from --max-input-size --allow-partial --cluster --aws --aws-profile --aws-role-arn --aws-region --k8s --kube-context --no-secrets --timeout --shard --out --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -106,6 +106,10 @@ _wiscan() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --shard)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -249,7 +253,7 @@ _wiscan() {
             return 0
             ;;
         wiscan__subcmd__scan)
-            opts="-o -v -q -h -V --from --max-input-size --allow-partial --cluster --aws --aws-profile --aws-role-arn --aws-region --k8s --kube-context --no-secrets --timeout --format --output --min-severity --sarif-include-suppressed --fail-on --baseline --write-baseline --select --ignore --config --now --verbose --quiet --color --help --version"
+            opts="-o -v -q -h -V --from --max-input-size --allow-partial --cluster --aws --aws-profile --aws-role-arn --aws-region --k8s --kube-context --no-secrets --timeout --shard --format --output --min-severity --sarif-include-suppressed --fail-on --baseline --write-baseline --select --ignore --config --now --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -284,6 +288,10 @@ _wiscan() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --shard)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -44,6 +44,7 @@ complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l aws-role-arn -d '
 complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l aws-region -d 'AWS region to read EKS and EC2 in; repeatable (implies --aws) [default: the account\'s enabled regions]' -r
 complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l kube-context -d 'Kubeconfig context to collect from; repeatable, contexts are read in parallel (implies --k8s)' -r
 complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l timeout -d 'Seconds each live source (account, context) may take, retries and waits included; past it the source fails (exit 2)' -r
+complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l shard -d 'Read only shard INDEX of COUNT of the live sources given (profiles, roles, contexts, in the order given): one process per shard, e.g. an indexed Job\'s `$(JOB_COMPLETION_INDEX)/COUNT`. `--from` inputs are always read' -r
 complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l format -d 'Report format' -r -f -a "table\t''
 json\t''
 sarif\t''"
@@ -80,6 +81,7 @@ complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l aws-role-arn -
 complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l aws-region -d 'AWS region to read EKS and EC2 in; repeatable (implies --aws) [default: the account\'s enabled regions]' -r
 complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l kube-context -d 'Kubeconfig context to collect from; repeatable, contexts are read in parallel (implies --k8s)' -r
 complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l timeout -d 'Seconds each live source (account, context) may take, retries and waits included; past it the source fails (exit 2)' -r
+complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l shard -d 'Read only shard INDEX of COUNT of the live sources given (profiles, roles, contexts, in the order given): one process per shard, e.g. an indexed Job\'s `$(JOB_COMPLETION_INDEX)/COUNT`. `--from` inputs are always read' -r
 complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l out -d 'Where to write the snapshot (`-` for standard output)' -r -F
 complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l color -d 'When to colour output: auto = on a terminal and without NO_COLOR' -r -f -a "auto\t''
 always\t''

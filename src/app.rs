@@ -61,6 +61,9 @@ pub fn run(cli: Cli, terminal: Terminal) -> Result<Status> {
 fn load(input: &InputArgs, show_progress: bool) -> Result<(Inventory, Vec<SourceReport>)> {
     let mut live = input.live_options();
     live.show_progress = show_progress;
+    if let (Some(shard), true) = (input.shard, live.is_empty() && input.from.is_empty()) {
+        bail!("--shard {}/{}: no live source falls in this shard (give at least COUNT sources)", shard.index, shard.count);
+    }
     if input.from.is_empty() && live.is_empty() {
         bail!(
             "nothing to read: give --from PATH and/or a live source (--aws, --aws-profile, --aws-role-arn, --aws-region, --k8s, --kube-context)"

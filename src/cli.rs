@@ -112,19 +112,82 @@ pub struct InputArgs {
     /// it the source fails (exit 2)
     #[arg(long, value_name = "SECS", default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..=86_400), help_heading = "Live sources")]
     pub timeout: u64,
+
+    /// Read only shard INDEX of COUNT of the live sources given (profiles, roles, contexts, in the
+    /// order given): one process per shard, e.g. an indexed Job's `$(JOB_COMPLETION_INDEX)/COUNT`.
+    /// `--from` inputs are always read
+    #[arg(long, value_name = "INDEX/COUNT", help_heading = "Live sources")]
+    pub shard: Option<Shard>,
+}
+
+/// `--shard INDEX/COUNT`, with `INDEX < COUNT`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shard {
+    pub index: usize,
+    pub count: usize,
+}
+
+impl std::str::FromStr for Shard {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let parsed = s.split_once('/').and_then(|(i, n)| Some((i.trim().parse::<usize>().ok()?, n.trim().parse::<usize>().ok()?)));
+        match parsed {
+            Some((index, count)) if index < count => Ok(Shard { index, count }),
+            _ => Err(format!("`{s}` is not INDEX/COUNT with INDEX below COUNT (e.g. 0/4)")),
+        }
+    }
+}
+
+/// One live source as `--shard` counts them.
+enum LiveScope {
+    AwsDefault,
+    AwsProfile(String),
+    AwsRole(String),
+    K8sCurrent,
+    K8sContext(String),
 }
 
 impl InputArgs {
-    /// The live sources asked for; a source named twice is read once.
+    /// The live sources asked for; a source named twice is read once, and `--shard` keeps its part.
     pub fn live_options(&self) -> crate::sources::live::LiveOptions {
-        let k8s = (self.k8s || !self.kube_contexts.is_empty())
-            .then(|| crate::sources::live::K8sOptions { contexts: unique(&self.kube_contexts), skip_secrets: self.no_secrets });
+        let mut scopes = Vec::new();
         let wants_aws = self.aws || !self.aws_profiles.is_empty() || !self.aws_role_arns.is_empty() || !self.aws_regions.is_empty();
-        let aws = wants_aws.then(|| crate::sources::live::AwsOptions {
-            profiles: unique(&self.aws_profiles),
-            role_arns: unique(&self.aws_role_arns),
-            regions: unique(&self.aws_regions),
-        });
+        if wants_aws {
+            scopes.extend(unique(&self.aws_profiles).into_iter().map(LiveScope::AwsProfile));
+            scopes.extend(unique(&self.aws_role_arns).into_iter().map(LiveScope::AwsRole));
+            if self.aws_profiles.is_empty() && self.aws_role_arns.is_empty() {
+                scopes.push(LiveScope::AwsDefault);
+            }
+        }
+        if self.k8s || !self.kube_contexts.is_empty() {
+            scopes.extend(unique(&self.kube_contexts).into_iter().map(LiveScope::K8sContext));
+            if self.kube_contexts.is_empty() {
+                scopes.push(LiveScope::K8sCurrent);
+            }
+        }
+        if let Some(shard) = self.shard {
+            scopes = scopes.into_iter().enumerate().filter(|(i, _)| i % shard.count == shard.index).map(|(_, s)| s).collect();
+        }
+        let (mut aws, mut k8s) = (None::<crate::sources::live::AwsOptions>, None::<crate::sources::live::K8sOptions>);
+        for scope in scopes {
+            match scope {
+                LiveScope::AwsDefault => {
+                    aws.get_or_insert_with(Default::default);
+                }
+                LiveScope::AwsProfile(p) => aws.get_or_insert_with(Default::default).profiles.push(p),
+                LiveScope::AwsRole(r) => aws.get_or_insert_with(Default::default).role_arns.push(r),
+                LiveScope::K8sCurrent => {
+                    k8s.get_or_insert_with(Default::default);
+                }
+                LiveScope::K8sContext(c) => k8s.get_or_insert_with(Default::default).contexts.push(c),
+            }
+        }
+        if let Some(aws) = &mut aws {
+            aws.regions = unique(&self.aws_regions);
+        }
+        if let Some(k8s) = &mut k8s {
+            k8s.skip_secrets = self.no_secrets;
+        }
         crate::sources::live::LiveOptions { aws, k8s, show_progress: false, source_timeout: std::time::Duration::from_secs(self.timeout) }
     }
 }

@@ -333,3 +333,33 @@ fn client_debug_logs_are_redacted() {
         assert!(!String::from_utf8_lossy(&out.stdout).contains(secret));
     }
 }
+
+/// `--shard I/N` reads every N-th live source from the I-th: one process per shard.
+#[cfg(feature = "k8s")]
+#[test]
+fn a_shard_reads_its_part_of_the_live_sources() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let contexts = ["--kube-context", "a", "--kube-context", "b", "--kube-context", "c", "--kube-context", "d"];
+    let scan = |shard: &str| {
+        let out = wiscan()
+            .env("KUBECONFIG", "/dev/null")
+            .env("HOME", dir.path())
+            .args(["scan", "--format", "json", "--timeout", "10", "--shard", shard])
+            .args(contexts)
+            .output()
+            .expect("runs");
+        (out.status.code(), String::from_utf8_lossy(&out.stdout).to_string(), String::from_utf8_lossy(&out.stderr).to_string())
+    };
+    let (code, stdout, stderr) = scan("1/3");
+    assert_eq!(code, Some(2), "no such contexts: the sources fail, visibly: {stderr}");
+    let report: Value = serde_json::from_str(&stdout).expect("JSON");
+    let origins: Vec<&str> = report["sources"].as_array().expect("sources").iter().filter_map(|s| s["origin"].as_str()).collect();
+    assert_eq!(origins, vec!["k8s/b"], "shard 1 of 3 of a, b, c, d is b");
+    let (_, stdout, _) = scan("0/3");
+    let report: Value = serde_json::from_str(&stdout).expect("JSON");
+    let origins: Vec<&str> = report["sources"].as_array().expect("sources").iter().filter_map(|s| s["origin"].as_str()).collect();
+    assert_eq!(origins, vec!["k8s/a", "k8s/d"]);
+    let (code, _, stderr) = scan("4/3");
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("INDEX below COUNT"), "{stderr}");
+}
