@@ -8,6 +8,7 @@ pub mod federation;
 pub mod github;
 pub mod glob;
 pub mod link;
+pub mod members;
 pub mod trust;
 
 pub use crate::model::iam_policy::{Condition, PolicyDocument, PolicyError, TrustPolicy};
