@@ -1,7 +1,7 @@
 //! Whether pods of a cluster can reach the instance metadata service from the node side.
 //!
-//! Each cloud contributes its node facts here (EKS worker metadata options now; GKE's workload
-//! metadata mode and AKS's pod link-local setting when those sources arrive), so K8S002 asks one
+//! Each cloud contributes its node facts here (EKS worker metadata options, GKE node pools'
+//! workload metadata mode; AKS's pod link-local setting when that source arrives), so K8S002 asks one
 //! question and never knows which cloud answered.
 
 use super::Inventory;
@@ -79,12 +79,35 @@ impl NodeFacts for AwsInventory {
     }
 }
 
-// TODO(#11): GKE node pools' workload metadata mode. TODO(#12): AKS's pod link-local setting.
+/// GKE: a node pool that runs the GKE metadata server answers pods with their own Kubernetes
+/// identity's token, never the node's; any other mode serves the node's service account.
 impl NodeFacts for GcpInventory {
-    fn node_imds(&self, _cluster: &CloudCluster) -> Option<NodeImds> {
-        None
+    fn node_imds(&self, cluster: &CloudCluster) -> Option<NodeImds> {
+        let CloudCluster::Gke { project, location, name, .. } = cluster else { return None };
+        let described = self.clusters.iter().find(|c| &c.project == project && &c.location == location && &c.name == name)?;
+        if described.is_autopilot {
+            return Some(NodeImds::Blocked);
+        }
+        if described.workload_pool.is_none() {
+            return Some(NodeImds::Reachable("Workload Identity is disabled on the cluster".into()));
+        }
+        let key = described.key();
+        let pools: Vec<_> = self.node_pools.iter().filter(|p| p.cluster == key).collect();
+        if pools.is_empty() {
+            return None;
+        }
+        match pools.iter().find(|p| !p.runs_gke_metadata_server()) {
+            Some(pool) => Some(NodeImds::Reachable(format!(
+                "node pool {} runs workload metadata mode {}",
+                pool.name,
+                pool.workload_metadata_mode.as_deref().unwrap_or("(not set)")
+            ))),
+            None => Some(NodeImds::Blocked),
+        }
     }
 }
+
+// TODO(#12): AKS's pod link-local setting.
 
 impl NodeFacts for AzureInventory {
     fn node_imds(&self, _cluster: &CloudCluster) -> Option<NodeImds> {

@@ -27,6 +27,8 @@ pub struct Index {
     pub secrets: HashMap<(String, String, String), usize>,
     /// (cluster input, namespace, `Kind/name`) of every workload, to tell controlled Pods from orphans.
     pub workload_keys: HashSet<(String, String, String)>,
+    /// The Google Cloud part's lookups.
+    pub gcp: super::gcp::GcpIndex,
 }
 
 impl Index {
@@ -65,6 +67,7 @@ impl Index {
         for w in &k8s.workloads {
             index.workload_keys.insert((w.cluster.input.clone(), w.namespace.clone(), format!("{}/{}", w.kind, w.name)));
         }
+        index.gcp = inventory.gcp.build_index();
         index
     }
 }

@@ -60,7 +60,6 @@ pub use k8s::K8sInventory;
 pub struct Inventory {
     pub aws: AwsInventory,
     pub k8s: K8sInventory,
-    /// Filled by the GCP source (not yet collected).
     pub gcp: gcp::GcpInventory,
     /// Filled by the Azure source (not yet collected).
     pub azure: azure::AzureInventory,
@@ -86,6 +85,7 @@ impl Inventory {
     pub fn finish(&mut self) {
         self.aws.consolidate();
         self.k8s.consolidate();
+        self.gcp.consolidate();
         self.index = Index::build(self);
     }
 

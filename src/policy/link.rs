@@ -1,14 +1,18 @@
 //! Which cloud cluster a set of Kubernetes objects belongs to.
 //!
 //! One input (a named file, or the directory holding the files) is one cluster. It is linked to a
-//! described cloud cluster, in this order: the user said so (`--cluster NAME=PATH`); the trusts of
-//! the roles its ServiceAccounts' IRSA annotations name admit those ServiceAccounts from exactly one
-//! collected EKS cluster's issuer; or the scan holds exactly one cluster and one input. Otherwise
-//! the objects stay unlinked, and rules that need the cloud side say so instead of guessing.
+//! described cloud cluster, in this order: the user said so (`--cluster NAME=PATH`); the cloud side
+//! of its ServiceAccounts' annotations points at exactly one collected cluster (the trusts of the
+//! IRSA roles admit them from one EKS cluster's issuer, or the bindings of the GKE service accounts
+//! cover them through one GKE cluster's workload pool); or the scan holds exactly one cluster
+//! description and one input. Otherwise the objects stay unlinked, and rules that need the cloud
+//! side say so instead of guessing.
 
 use std::collections::BTreeMap;
 
 use super::federation::admits_subject;
+use super::gcp::{GcpQuestions, WORKLOAD_IDENTITY_USER};
+use super::members::Member;
 use crate::model::k8s::CloudCluster;
 use crate::model::{ClusterLink, Inventory};
 
@@ -28,26 +32,49 @@ pub(crate) fn link_clusters(inventory: &mut Inventory, links: &[ClusterLink]) ->
             decided.push((input.clone(), name));
         }
     }
-    let eks = &inventory.aws.clusters;
-    if decided.is_empty() && inputs.len() == 1 && eks.len() == 1 {
-        decided.push((inputs[0].clone(), eks[0].name.clone()));
+    let (eks, gke) = (&inventory.aws.clusters, &inventory.gcp.clusters);
+    if decided.is_empty() && inputs.len() == 1 && eks.len() + gke.len() == 1 {
+        let name = eks.first().map(|c| c.name.clone()).or_else(|| gke.first().map(|c| c.name.clone())).expect("one cluster");
+        decided.push((inputs[0].clone(), name));
     }
     for (input, name) in decided {
-        // Typed by the cloud that describes it; a name nothing describes stays a name.
-        let cluster = match inventory.aws.clusters.iter().find(|c| c.name == name) {
-            Some(eks) => CloudCluster::Eks { name, arn: eks.arn.clone(), issuer: eks.issuer.as_ref().map(|i| i.key()) },
-            None => CloudCluster::Named { name },
+        // Typed by the cloud that describes it; a name nothing describes (or two clouds do) stays a name.
+        let eks: Vec<_> = inventory.aws.clusters.iter().filter(|c| c.name == name).collect();
+        let gke: Vec<_> = inventory.gcp.clusters.iter().filter(|c| c.name == name).collect();
+        let cluster = match (eks.as_slice(), gke.as_slice()) {
+            ([eks], []) => CloudCluster::Eks { name, arn: eks.arn.clone(), issuer: eks.issuer.as_ref().map(|i| i.key()) },
+            ([], [gke]) => CloudCluster::Gke {
+                project: gke.project.clone(),
+                location: gke.location.clone(),
+                name,
+                workload_pool: gke.workload_pool.clone(),
+            },
+            _ => CloudCluster::Named { name },
         };
         inventory.k8s.link(&input, &cluster);
     }
     unmatched
 }
 
-/// The one collected EKS cluster whose issuer the annotated roles trust for these ServiceAccounts,
-/// asked of the federation model (the same question GKE and AKS links will ask).
+/// The one collected cluster the cloud side names for these ServiceAccounts: the EKS cluster whose
+/// issuer the annotated roles trust for them (asked of the federation model), or the GKE cluster
+/// through whose workload pool the annotated service accounts' bindings cover them.
 fn learned_from_trusts(inventory: &Inventory, input: &str) -> Option<String> {
     let index = &inventory.index;
     let mut votes: BTreeMap<String, usize> = BTreeMap::new();
+    for sa in inventory.k8s.service_accounts.iter().filter(|s| s.cluster.input == input) {
+        let Some(email) = sa.identity.gcp_service_account.as_deref() else { continue };
+        let account = inventory.gcp_account_key(email);
+        let grants = index.gcp.bindings_on_service_account.get(&account).into_iter().flatten().map(|&i| &inventory.gcp.bindings[i]);
+        let members: Vec<Member> = grants.filter(|b| b.role == WORKLOAD_IDENTITY_USER).map(|b| Member::parse(&b.member)).collect();
+        for cluster in &inventory.gcp.clusters {
+            let Some(pool) = &cluster.workload_pool else { continue };
+            let url = cluster.url();
+            if members.iter().any(|m| m.covers_service_account(pool, Some(&url), &sa.namespace, &sa.name)) {
+                *votes.entry(cluster.name.clone()).or_default() += 1;
+            }
+        }
+    }
     for sa in inventory.k8s.service_accounts.iter().filter(|s| s.cluster.input == input) {
         let Some(role_arn) = sa.identity.aws_role_arn.as_ref() else { continue };
         let subject = format!("system:serviceaccount:{}:{}", sa.namespace, sa.name);

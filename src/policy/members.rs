@@ -17,6 +17,11 @@ pub struct Pool {
 }
 
 impl Pool {
+    /// `projects/NUMBER/locations/LOCATION/workloadIdentityPools/ID`, as pool records are named.
+    pub fn name(&self) -> String {
+        format!("projects/{}/locations/{}/workloadIdentityPools/{}", self.project_number, self.location, self.id)
+    }
+
     /// True for a GKE project's pool (`PROJECT_ID.svc.id.goog`), whose subjects are ServiceAccounts.
     pub fn is_gke(&self) -> bool {
         self.id.ends_with(".svc.id.goog")

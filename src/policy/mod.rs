@@ -5,10 +5,12 @@
 
 pub mod document;
 pub mod federation;
+pub mod gcp;
 pub mod github;
 pub mod glob;
 pub mod link;
 pub mod members;
+pub mod provider_condition;
 pub mod trust;
 
 pub use crate::model::iam_policy::{Condition, PolicyDocument, PolicyError, TrustPolicy};

@@ -6,6 +6,7 @@
 
 pub mod aws;
 pub mod credentials;
+pub mod gcp;
 pub mod k8s;
 mod lines;
 pub mod live;

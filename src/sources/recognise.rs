@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use serde::de::IgnoredAny;
 
-use super::{Recognised, SourceError, aws, k8s, snapshot, yaml};
+use super::{Recognised, SourceError, aws, gcp, k8s, snapshot, yaml};
 
 /// One input format: its name, whether it claims a document, and how it reads one.
 pub struct Reader {
@@ -40,6 +40,7 @@ pub static READERS: &[Reader] = &[
         claims: |s| s.is_json() && !snapshot::looks_like_snapshot(s.text) && s.has_top_level_key(&["apiVersion", "kind"]),
         read: |i| k8s::read_json(i.path, i.cluster_input, i.text),
     },
+    Reader { name: "Google Cloud JSON", claims: gcp::claims, read: |i| gcp::read(i.path, i.text) },
     Reader {
         name: "AWS credential report CSV",
         claims: |s| !s.is_json() && aws::looks_like_credential_report_csv(s.text),
@@ -75,6 +76,21 @@ impl<'a> Sniff<'a> {
             return true;
         }
         self.keys.get_or_init(|| first_object_keys(self.text)).iter().any(|k| keys.contains(&k.as_str()))
+    }
+
+    /// The `name` string of the first top-level object (its other values skipped unbuilt), when it
+    /// has one: Google Cloud resources are told by their names.
+    pub fn first_name(&self) -> Option<String> {
+        #[derive(serde::Deserialize)]
+        struct NameOnly {
+            name: Option<String>,
+        }
+        if !self.has_top_level_key(&["name"]) {
+            return None;
+        }
+        let start = first_object_start(self.text)?;
+        let mut objects = serde_json::Deserializer::from_str(&self.text[start..]).into_iter::<NameOnly>();
+        objects.next()?.ok()?.name
     }
 
     fn first_key(&self) -> Option<String> {

@@ -42,14 +42,17 @@ fn every_fixture_is_claimed_by_exactly_one_reader() {
 }
 
 #[test]
-fn other_clouds_arrays_and_ndjson_are_not_aws_pages() {
+fn gcloud_arrays_and_ndjson_are_google_cloud_not_aws_pages() {
     // `gcloud iam service-accounts list --format=json`: an array of resources.
     let gcloud = r#"[{"description": "CI deployer", "displayName": "ci", "email": "ci@acme-prod.iam.gserviceaccount.com",
-        "name": "projects/acme-prod/serviceAccounts/ci@acme-prod.iam.gserviceaccount.com", "projectId": "acme-prod"}]"#;
-    assert_eq!(claimants(gcloud), Vec::<&str>::new());
+        "name": "projects/acme-prod/serviceAccounts/ci@acme-prod.iam.gserviceaccount.com", "oauth2ClientId": "1", "projectId": "acme-prod"}]"#;
+    assert_eq!(claimants(gcloud), vec!["Google Cloud JSON"]);
     // `gcloud asset export --output-path=…`: one asset per line.
     let ndjson = "{\"name\": \"//iam.googleapis.com/projects/acme-prod/serviceAccounts/1\", \"assetType\": \"iam.googleapis.com/ServiceAccount\"}\n{\"name\": \"//iam.googleapis.com/projects/acme-prod/serviceAccounts/2\", \"assetType\": \"iam.googleapis.com/ServiceAccount\"}\n";
-    assert_eq!(claimants(ndjson), Vec::<&str>::new());
+    assert_eq!(claimants(ndjson), vec!["Google Cloud JSON"]);
+    // `gcloud iam workload-identity-pools list`: only the name tells.
+    let pools = r#"[{"displayName": "GitHub", "name": "projects/1/locations/global/workloadIdentityPools/github", "state": "ACTIVE"}]"#;
+    assert_eq!(claimants(pools), vec!["Google Cloud JSON"]);
     // `az identity list`: an array of ARM resources.
     let az = r#"[{"clientId": "00000000-0000-0000-0000-000000000001", "id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/ci", "location": "westeurope", "name": "ci"}]"#;
     assert_eq!(claimants(az), Vec::<&str>::new());
@@ -59,8 +62,8 @@ fn other_clouds_arrays_and_ndjson_are_not_aws_pages() {
 
     // Unclaimed JSON is "not ours" when well formed, and an error when damaged.
     let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::write(dir.path().join("gcloud.json"), gcloud).expect("write");
-    let r = crate::common::run(&["scan", "--from", &dir.path().join("gcloud.json").to_string_lossy()]);
+    std::fs::write(dir.path().join("az.json"), az).expect("write");
+    let r = crate::common::run(&["scan", "--from", &dir.path().join("az.json").to_string_lossy()]);
     assert!(r.stderr.contains("not a recognised input"), "{}", r.stderr);
     std::fs::write(dir.path().join("damaged.json"), "[{\"name\": \"x\"").expect("write");
     let r = crate::common::run(&["scan", "--from", &dir.path().to_string_lossy(), "--format", "json"]);

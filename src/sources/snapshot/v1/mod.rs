@@ -3,7 +3,8 @@
 //! Every struct mirrors one model record; conversions run both ways. Field names are the format:
 //! renaming one is a new version.
 //!
-//! Google Cloud and Azure records are not part of version 1 yet: their issues shape them.
+//! Google Cloud records were added to version 1 as an optional section (`gcp.rs`); Azure records
+//! are not part of it yet.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -12,7 +13,10 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::model::{aws, iam_policy, issuer::Issuer, k8s};
+
+mod gcp;
 use crate::provenance::Origin;
+use gcp::GcpV1;
 
 /// Where a record was read: a file and line, or a live scope.
 #[derive(Serialize, Deserialize)]
@@ -46,13 +50,15 @@ impl From<OriginV1> for Origin {
     }
 }
 
-/// The inventory: AWS and Kubernetes records.
+/// The inventory: AWS, Kubernetes and Google Cloud records.
 #[derive(Serialize, Deserialize, Default)]
 pub struct InventoryV1 {
     #[serde(default)]
     pub aws: AwsV1,
     #[serde(default)]
     pub k8s: K8sV1,
+    #[serde(default, skip_serializing_if = "GcpV1::is_empty")]
+    pub gcp: GcpV1,
 }
 
 #[derive(Serialize, Deserialize, Default)]
@@ -563,6 +569,7 @@ impl From<&crate::model::Inventory> for InventoryV1 {
                     })
                     .collect(),
             },
+            gcp: (&inv.gcp).into(),
         }
     }
 }
@@ -791,6 +798,7 @@ impl InventoryV1 {
                 origin: o.origin.into(),
             })
             .collect();
+        inv.gcp = self.gcp.into();
         Ok(inv)
     }
 }
