@@ -3,6 +3,7 @@
 //! module questions, never files, APIs or config.
 
 pub mod aws;
+pub mod gcp;
 pub mod k8s;
 pub mod meta;
 
@@ -93,6 +94,13 @@ pub static ALL: &[&dyn Rule] = &[
     &aws::static_access_key::StaticAccessKey,
     &aws::node_imds_reachable::NodeImdsReachable,
     &aws::oidc_provider_stale::OidcProviderStale,
+    &gcp::gke_namespace_wide_grant::GkeNamespaceWideGrant,
+    &gcp::wif_pool_wide_grant::WifPoolWideGrant,
+    &gcp::wif_provider_no_condition::WifProviderNoCondition,
+    &gcp::sa_user_managed_key::SaUserManagedKey,
+    &gcp::gke_metadata_exposed::GkeMetadataExposed,
+    &gcp::wi_privileged_target::WiPrivilegedTarget,
+    &gcp::wi_user_at_project::WiUserAtProject,
     &k8s::pod_host_network::PodHostNetwork,
     &k8s::imds_egress_open::ImdsEgressOpen,
     &k8s::static_aws_key_in_cluster::StaticAwsKeyInCluster,

@@ -184,3 +184,102 @@ fn kubernetes_secrets_never_leak_offline_or_live() {
         }
     }
 }
+
+/// Google private key material planted in every Google Cloud input kind: the `keys create` output
+/// (`privateKeyData`, base64 of a key file), a key file itself, and free-text fields of service
+/// accounts, providers, pools, conditions and clusters.
+const GCP_PEM_BODY: &str = "MIIEvgIBADANBgkqhkiG9w0BAQEFAASCBKgwggSkAgEAAoIBAQDwiscanGCPplant";
+const GCP_PLANT: &str = "WISCANGCPPLANT";
+
+fn gcp_inputs(dir: &Path) {
+    use base64::Engine as _;
+    let key_file = format!(
+        r#"{{"type": "service_account", "project_id": "leaky", "private_key_id": "9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b", "private_key": "-----BEGIN PRIVATE KEY-----\n{GCP_PEM_BODY}\n-----END PRIVATE KEY-----\n", "client_email": "uploader@leaky.iam.gserviceaccount.com", "client_id": "112233445566778899001"}}"#
+    );
+    let private_key_data = base64::engine::general_purpose::STANDARD.encode(&key_file);
+    std::fs::write(dir.join("key-file.json"), &key_file).expect("write");
+    let key_name = "projects/leaky/serviceAccounts/uploader@leaky.iam.gserviceaccount.com/keys/9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b";
+    std::fs::write(
+        dir.join("keys-create.json"),
+        format!(
+            r#"{{"keyAlgorithm": "KEY_ALG_RSA_2048", "keyOrigin": "GOOGLE_PROVIDED", "keyType": "USER_MANAGED", "name": "{key_name}", "privateKeyData": "{private_key_data}", "privateKeyType": "TYPE_GOOGLE_CREDENTIALS_FILE", "validAfterTime": "2026-11-20T10:00:00Z", "validBeforeTime": "9999-12-31T23:59:59Z"}}"#
+        ),
+    )
+    .expect("write");
+    std::fs::write(
+        dir.join("service-accounts.json"),
+        format!(
+            r#"[{{"description": "{GCP_PLANT} {GCP_PEM_BODY}", "displayName": "{GCP_PLANT}", "email": "uploader@leaky.iam.gserviceaccount.com", "etag": "MDEwMjE5MjA=", "name": "projects/leaky/serviceAccounts/uploader@leaky.iam.gserviceaccount.com", "oauth2ClientId": "112233445566778899001", "projectId": "leaky", "uniqueId": "112233445566778899001"}}]"#
+        ),
+    )
+    .expect("write");
+    std::fs::write(
+        dir.join("providers.json"),
+        format!(
+            r#"[{{"attributeMapping": {{"google.subject": "assertion.sub"}}, "description": "{GCP_PLANT} {GCP_PEM_BODY}", "name": "projects/1/locations/global/workloadIdentityPools/gh/providers/github", "oidc": {{"issuerUri": "https://token.actions.githubusercontent.com", "jwksJson": "{GCP_PLANT}"}}, "state": "ACTIVE"}}]"#
+        ),
+    )
+    .expect("write");
+    std::fs::write(
+        dir.join("policy.json"),
+        format!(
+            r#"{{"resource": "//cloudresourcemanager.googleapis.com/projects/leaky", "policy": {{"bindings": [{{"condition": {{"description": "{GCP_PLANT} {GCP_PEM_BODY}", "expression": "request.time < timestamp('2027-01-01T00:00:00Z')", "title": "temporary"}}, "members": ["principalSet://iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/leaky.svc.id.goog/namespace/uploads"], "role": "roles/iam.workloadIdentityUser"}}], "etag": "BwYkXk3nK0o=", "version": 3}}}}"#
+        ),
+    )
+    .expect("write");
+    std::fs::write(
+        dir.join("asset.ndjson"),
+        format!(
+            "{{\"name\":\"//container.googleapis.com/projects/leaky/locations/europe-west1/clusters/c\",\"asset_type\":\"container.googleapis.com/Cluster\",\"resource\":{{\"version\":\"v1\",\"data\":{{\"name\":\"c\",\"location\":\"europe-west1\",\"masterAuth\":{{\"clientKey\":\"{GCP_PEM_BODY}\",\"password\":\"{GCP_PLANT}\"}},\"nodePools\":[{{\"name\":\"p\",\"config\":{{\"metadata\":{{\"startup-script\":\"{GCP_PLANT}\"}},\"workloadMetadataConfig\":{{\"mode\":\"GCE_METADATA\"}}}}}}],\"workloadIdentityConfig\":{{\"workloadPool\":\"leaky.svc.id.goog\"}}}}}}}}\n"
+        ),
+    )
+    .expect("write");
+}
+
+#[test]
+fn google_cloud_key_material_never_leaks() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    gcp_inputs(dir.path());
+    let d = dir.path().to_string_lossy().to_string();
+    let mut outputs: Vec<(String, String)> = Vec::new();
+    for format in ["table", "json", "sarif"] {
+        let r = run(&["-vv", "scan", "--from", &d, "--format", format, "--fail-on", "none"]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        outputs.push((format!("{format} stdout"), r.stdout));
+        outputs.push((format!("{format} stderr"), r.stderr));
+    }
+    let json = &outputs[2].1;
+    for rule in ["GCP001", "GCP003", "GCP004", "GCP005", "GCP007"] {
+        assert!(json.contains(rule), "{rule} should fire on the planted inputs:\n{json}");
+    }
+    let snap = dir.path().join("gcp.snapshot");
+    let r = run(&["-vv", "collect", "--from", &d, "--out", &snap.to_string_lossy()]);
+    outputs.push(("collect stderr".into(), r.stderr));
+    outputs.push(("snapshot".into(), std::fs::read_to_string(&snap).expect("snapshot")));
+    // Broken inputs whose errors could quote a value.
+    let broken = dir.path().join("broken");
+    std::fs::create_dir(&broken).expect("dir");
+    std::fs::write(
+        broken.join("types.json"),
+        format!(r#"[{{"keyType": "USER_MANAGED", "name": "projects/p/serviceAccounts/a/keys/k", "disabled": "{GCP_PEM_BODY}"}}]"#),
+    )
+    .expect("write");
+    std::fs::write(
+        broken.join("time.json"),
+        format!(r#"{{"keyType": "USER_MANAGED", "name": "projects/p/serviceAccounts/a/keys/k", "validAfterTime": "{GCP_PLANT}"}}"#),
+    )
+    .expect("write");
+    std::fs::write(broken.join("truncated.json"), format!(r#"{{"privateKeyData": "{GCP_PEM_BODY}", "keyType": "#)).expect("write");
+    let r = run(&["-vv", "scan", "--from", &broken.to_string_lossy()]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    outputs.push(("errors".into(), r.stderr));
+
+    let snapshot = outputs.iter().find(|(n, _)| n == "snapshot").map(|(_, t)| t.clone()).unwrap_or_default();
+    for (name, text) in &outputs {
+        for secret in [GCP_PEM_BODY, GCP_PLANT, "wiscanGCPplant", "BEGIN PRIVATE KEY"] {
+            assert!(!text.contains(secret), "{name} leaks {secret}:\n{text}");
+        }
+        assert!(!text.contains("eyJ0eXBlIjogInNlcnZpY2VfYWNjb3VudCIs"), "{name} leaks privateKeyData");
+    }
+    assert!(snapshot.contains("uploader@leaky.iam.gserviceaccount.com"), "the key's metadata is kept");
+}
