@@ -104,6 +104,8 @@ fn json_report_contract_and_determinism() {
         "fixtures/demo/aws/rolesanywhere",
         "--from",
         "fixtures/demo/k8s",
+        "--from",
+        "fixtures/demo/gcp",
         "--format",
         "json",
     ]);
@@ -120,11 +122,9 @@ fn json_report_contract_and_determinism() {
     let total = ra["summary"]["total"].as_u64().expect("total");
     let by: u64 = ra["summary"]["by_severity"].as_object().expect("by").values().map(|v| v.as_u64().expect("n")).sum();
     assert_eq!(total, by);
-    assert!(
-        ra["sources"]
-            .as_array()
-            .expect("sources")
-            .iter()
-            .all(|s| (s["provider"] == "aws" || s["provider"] == "k8s") && s["status"] == "ok" && s["objects"].is_u64())
-    );
+    assert!(ra["sources"].as_array().expect("sources").iter().all(|s| (s["provider"] == "aws"
+        || s["provider"] == "k8s"
+        || s["provider"] == "gcp")
+        && s["status"] == "ok"
+        && s["objects"].is_u64()));
 }

@@ -28,6 +28,8 @@ fn snapshot_round_trip_gives_the_same_findings() {
             "fixtures/demo/aws/rolesanywhere",
             "--from",
             "fixtures/demo/k8s",
+            "--from",
+            "fixtures/demo/gcp",
             "--out",
             &rest.to_string_lossy()
         ])
@@ -60,6 +62,10 @@ fn shards_merge_into_the_findings_of_one_scan_and_keep_partial_collections_faili
         "fixtures/demo/aws/ec2",
         "fixtures/demo/aws/rolesanywhere",
         "fixtures/demo/k8s/prod",
+        "fixtures/demo/k8s/analytics",
+        "fixtures/demo/gcp/asset",
+        "fixtures/demo/gcp/iam",
+        "fixtures/demo/gcp/container",
     ];
     for (i, scope) in scopes.iter().enumerate() {
         let out = shards.path().join(format!("shard-{i}.json"));
