@@ -10,6 +10,7 @@ mod fail_closed_live;
 mod fake_k8s;
 mod fingerprints;
 mod formats;
+mod gcp_inputs;
 mod generated;
 #[cfg(feature = "aws")]
 mod live_aws;
