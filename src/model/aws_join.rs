@@ -13,12 +13,11 @@ pub(super) fn consolidate(inv: &mut AwsInventory) {
     merge_users(&mut inv.users);
     for hint in std::mem::take(&mut inv.key_last_used) {
         let mut users = inv.users.iter_mut().filter(|u| u.name == hint.user_name);
-        if let (Some(user), None) = (users.next(), users.next()) {
-            if let [key] = user.keys.as_mut_slice() {
-                if key.last_used.is_none() {
-                    key.last_used = Some(hint.last_used);
-                }
-            }
+        if let (Some(user), None) = (users.next(), users.next())
+            && let [key] = user.keys.as_mut_slice()
+            && key.last_used.is_none()
+        {
+            key.last_used = Some(hint.last_used);
         }
     }
 

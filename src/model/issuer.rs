@@ -44,10 +44,10 @@ impl Issuer {
         let lower = self.key();
         if let Some(rest) = lower.strip_prefix("oidc.eks.") {
             // oidc.eks.REGION.amazonaws.com/id/ID (also .amazonaws.com.cn in China regions)
-            if let Some((host, id)) = rest.split_once("/id/") {
-                if let Some(region) = host.split('.').next() {
-                    return IssuerKind::Eks { region: region.to_string(), id: self.0[self.0.len() - id.len()..].to_string() };
-                }
+            if let Some((host, id)) = rest.split_once("/id/")
+                && let Some(region) = host.split('.').next()
+            {
+                return IssuerKind::Eks { region: region.to_string(), id: self.0[self.0.len() - id.len()..].to_string() };
             }
         }
         if lower == "token.actions.githubusercontent.com" || lower.starts_with("token.actions.githubusercontent.com/") {

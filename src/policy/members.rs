@@ -115,10 +115,10 @@ impl Member {
             return Member::Deleted(Box::new(Member::parse(without_uid)));
         }
         if let Some(rest) = text.strip_prefix("principal://iam.googleapis.com/") {
-            if let Some((pool, subject)) = rest.split_once("/subject/") {
-                if let Some(pool) = parse_pool(pool) {
-                    return Member::Principal { pool, subject: subject.to_string() };
-                }
+            if let Some((pool, subject)) = rest.split_once("/subject/")
+                && let Some(pool) = parse_pool(pool)
+            {
+                return Member::Principal { pool, subject: subject.to_string() };
             }
             return Member::Other(text.to_string());
         }

@@ -328,19 +328,19 @@ impl Reader<'_> {
             self.kinds.push("aws iam get-role");
             self.role(role)?;
         }
-        if let Some(content) = page.Content {
-            if page.ReportFormat.as_deref().is_none_or(|f| f.eq_ignore_ascii_case("text/csv")) {
-                self.kinds.push("aws iam get-credential-report");
-                let line = self.lines.find_string("Content");
-                let csv = base64::engine::general_purpose::STANDARD.decode(content.trim()).map_err(|e| SourceError {
-                    line: line.map(|l| l as usize),
-                    column: None,
-                    message: format!("credential report Content is not base64: {e}"),
-                })?;
-                let csv = String::from_utf8(csv).map_err(|_| SourceError::new("credential report Content is not UTF-8 text"))?;
-                let users = read_credential_report(&self.path, &csv, line)?;
-                self.inventory.aws.users.extend(users);
-            }
+        if let Some(content) = page.Content
+            && page.ReportFormat.as_deref().is_none_or(|f| f.eq_ignore_ascii_case("text/csv"))
+        {
+            self.kinds.push("aws iam get-credential-report");
+            let line = self.lines.find_string("Content");
+            let csv = base64::engine::general_purpose::STANDARD.decode(content.trim()).map_err(|e| SourceError {
+                line: line.map(|l| l as usize),
+                column: None,
+                message: format!("credential report Content is not base64: {e}"),
+            })?;
+            let csv = String::from_utf8(csv).map_err(|_| SourceError::new("credential report Content is not UTF-8 text"))?;
+            let users = read_credential_report(&self.path, &csv, line)?;
+            self.inventory.aws.users.extend(users);
         }
         if let Some(keys) = page.AccessKeyMetadata {
             self.kinds.push("aws iam list-access-keys");

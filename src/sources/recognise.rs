@@ -208,7 +208,7 @@ fn decode_utf16(bytes: &[u8]) -> Result<Option<String>, SourceError> {
         _ => return Ok(None),
     };
     let body = &bytes[2..];
-    if body.len() % 2 != 0 {
+    if !body.len().is_multiple_of(2) {
         return Err(SourceError::new("UTF-16 text with an odd number of bytes (truncated?)"));
     }
     let decoded: Result<String, _> = char::decode_utf16(body.chunks_exact(2).map(|pair| units(pair, is_le))).collect();

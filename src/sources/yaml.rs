@@ -249,10 +249,8 @@ fn scalar(text: &str, is_plain: bool) -> Value {
             }
             let looks_numeric =
                 text.bytes().all(|b| b.is_ascii_digit() || b"+-.eE".contains(&b)) && text.bytes().any(|b| b.is_ascii_digit());
-            if looks_numeric {
-                if let Some(n) = text.parse::<f64>().ok().and_then(Number::from_f64) {
-                    return Value::Number(n);
-                }
+            if looks_numeric && let Some(n) = text.parse::<f64>().ok().and_then(Number::from_f64) {
+                return Value::Number(n);
             }
             Value::String(text.to_string())
         }

@@ -40,10 +40,10 @@ impl Rule for StaticCredsInFederatedWorkload {
 fn federation_of(cx: &Context<'_>, w: &Workload) -> Option<String> {
     let inv = cx.inventory;
     let key = (w.cluster.input.clone(), w.namespace.clone(), w.service_account.clone());
-    if let Some(&i) = inv.index.service_accounts.get(&key) {
-        if let Some((annotation, value)) = inv.k8s.service_accounts[i].identity.annotations().first() {
-            return Some(format!("{annotation}={value}"));
-        }
+    if let Some(&i) = inv.index.service_accounts.get(&key)
+        && let Some((annotation, value)) = inv.k8s.service_accounts[i].identity.annotations().first()
+    {
+        return Some(format!("{annotation}={value}"));
     }
     let cluster = w.cluster.name()?;
     inv.aws
@@ -74,10 +74,10 @@ fn static_credentials(cx: &Context<'_>, w: &Workload) -> Vec<String> {
         }
         for secret in &c.env_from_secrets {
             let key = (w.cluster.input.clone(), w.namespace.clone(), secret.clone());
-            if let Some(&i) = inv.index.secrets.get(&key) {
-                if !inv.k8s.config_objects[i].credentials.is_empty() {
-                    found.push(format!("{}/envFrom/{secret}", c.name));
-                }
+            if let Some(&i) = inv.index.secrets.get(&key)
+                && !inv.k8s.config_objects[i].credentials.is_empty()
+            {
+                found.push(format!("{}/envFrom/{secret}", c.name));
             }
         }
     }

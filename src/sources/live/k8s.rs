@@ -141,11 +141,12 @@ async fn collect_context(
     let mut reader = crate::sources::k8s::ValueReader::new(&origin);
     for (label, items) in objects {
         for mut item in items {
-            if skip_secrets && label == "configmaps" {
-                if let Some(map) = item.as_object_mut() {
-                    map.remove("data");
-                    map.remove("binaryData");
-                }
+            if skip_secrets
+                && label == "configmaps"
+                && let Some(map) = item.as_object_mut()
+            {
+                map.remove("data");
+                map.remove("binaryData");
             }
             // The offline reader, object by object: one odd object does not lose the others.
             if let Err(e) = reader.read(&item, Origin::Live { scope: Arc::clone(&scope) }) {
