@@ -2,17 +2,26 @@
 //!
 //! AWS: every `sts:AssumeRoleWithWebIdentity` grant to an OIDC issuer (Deny statements applied)
 //! becomes one [`FederatedTrust`], its conditions on the issuer's claim keys becoming per-claim
-//! constraints. Matching a pattern or a constraint is answered here, for every cloud alike.
+//! constraints. Google Cloud: every `workloadIdentityUser` binding on a service account becomes one
+//! trust per issuer its member reaches (each collected GKE cluster of a workload pool, each OIDC
+//! provider of a federation pool), the member's subject or attribute and the provider's pinned
+//! tenant becoming constraints. Matching a pattern or a constraint is answered here, for every
+//! cloud alike.
 
 use std::collections::BTreeMap;
 
 use super::Pattern;
 use super::document::OperatorSemantics;
+use super::gcp::{GcpQuestions, WORKLOAD_IDENTITY_USER};
+use super::members::{Coverage, Member, PrincipalSet};
+use super::provider_condition::{TenantPin, mapped_claim, tenant_pin};
 use super::trust::TrustQuestions;
 use crate::finding::Provider;
 use crate::model::Inventory;
 use crate::model::federation::{ClaimConstraint, FederatedTrust, IdentityRef, SubjectPattern};
+use crate::model::gcp::{ProviderKind, ResourceScope};
 use crate::model::iam_policy::OperatorKind;
+use crate::model::issuer::Issuer;
 
 /// The trusts the AWS roles of the inventory state, in role order.
 pub fn aws_trusts(inventory: &Inventory) -> Vec<FederatedTrust> {
@@ -55,6 +64,86 @@ pub fn aws_trusts(inventory: &Inventory) -> Vec<FederatedTrust> {
                 statement,
                 origin: role.origin.clone(),
             });
+        }
+    }
+    trusts
+}
+
+/// The trusts Google Cloud's `workloadIdentityUser` bindings on service accounts state.
+pub fn gcp_trusts(inventory: &Inventory) -> Vec<FederatedTrust> {
+    let gcp = &inventory.gcp;
+    let mut trusts = Vec::new();
+    for binding in gcp.bindings.iter().filter(|b| b.role == WORKLOAD_IDENTITY_USER) {
+        let ResourceScope::ServiceAccount { account, .. } = binding.scope() else { continue };
+        let email = inventory.gcp_account_key(account);
+        let identity =
+            IdentityRef { provider: Provider::Gcp, id: email.clone(), name: email.split('@').next().unwrap_or(&email).to_string() };
+        let statement = format!("{WORKLOAD_IDENTITY_USER} binding for {}", binding.member);
+        let mut push = |issuer: Issuer, claims: BTreeMap<String, ClaimConstraint>| {
+            trusts.push(FederatedTrust {
+                identity: identity.clone(),
+                issuer,
+                claims,
+                statement: statement.clone(),
+                origin: binding.origin.clone(),
+            });
+        };
+        match Member::parse(&binding.member).coverage() {
+            // A GKE member: ServiceAccount tokens of every collected cluster of the pool (or the one named).
+            Coverage::ServiceAccounts { workload_pool, cluster, namespace, name } => {
+                let sub = match (&namespace, &name) {
+                    (Some(ns), Some(sa)) => {
+                        Some(SubjectPattern::Exact { value: format!("system:serviceaccount:{ns}:{sa}"), ignore_case: false })
+                    }
+                    (Some(ns), None) => Some(SubjectPattern::Prefix(format!("system:serviceaccount:{ns}:"))),
+                    (None, Some(sa)) => Some(SubjectPattern::Glob(format!("system:serviceaccount:*:{sa}"))),
+                    (None, None) => None,
+                };
+                for gke in gcp.clusters.iter().filter(|c| c.workload_pool.as_deref() == Some(workload_pool.as_str())) {
+                    let url = gke.url();
+                    if cluster.as_ref().is_some_and(|c| c != &url) {
+                        continue;
+                    }
+                    let claims = sub
+                        .iter()
+                        .map(|p| ("sub".to_string(), ClaimConstraint { any_of: vec![vec![p.clone()]], none_of: vec![] }))
+                        .collect();
+                    push(Issuer::parse(&url), claims);
+                }
+            }
+            // A federation pool's identities: through each OIDC provider of the pool.
+            Coverage::PoolIdentities { pool, subject, set } => {
+                for provider in inventory.providers_of_pool(&pool).into_iter().filter(|p| !p.is_disabled) {
+                    let ProviderKind::Oidc { issuer_uri, .. } = &provider.kind else { continue };
+                    let mut claims: BTreeMap<String, ClaimConstraint> = BTreeMap::new();
+                    let mut require = |claim: String, pattern: SubjectPattern| claims.entry(claim).or_default().any_of.push(vec![pattern]);
+                    match (&subject, &set) {
+                        (Some(subject), _) => {
+                            let claim = mapped_claim(provider, "google.subject").unwrap_or_else(|| "sub".into());
+                            require(claim, SubjectPattern::Exact { value: subject.clone(), ignore_case: false });
+                        }
+                        (None, Some(PrincipalSet::Attribute { name, value })) => {
+                            let Some(claim) = mapped_claim(provider, &format!("attribute.{name}")) else { continue };
+                            require(claim, SubjectPattern::Exact { value: value.clone(), ignore_case: false });
+                        }
+                        (None, Some(PrincipalSet::All)) => {}
+                        // Groups and other sets are mapped by expressions this model does not follow.
+                        _ => continue,
+                    }
+                    if let Some(TenantPin::Pinned { claim, values }) = tenant_pin(provider) {
+                        let patterns = values
+                            .into_iter()
+                            .map(|v| match v.strip_suffix('*') {
+                                Some(prefix) => SubjectPattern::Prefix(prefix.to_string()),
+                                None => SubjectPattern::Exact { value: v, ignore_case: false },
+                            })
+                            .collect();
+                        claims.entry(claim).or_default().any_of.push(patterns);
+                    }
+                    push(Issuer::parse(issuer_uri), claims);
+                }
+            }
+            Coverage::Everyone | Coverage::NotWorkloadIdentity => {}
         }
     }
     trusts
@@ -147,6 +236,54 @@ mod tests {
             "Action": "sts:AssumeRoleWithWebIdentity", "Condition": {"StringEquals": {"gitlab.com:aud": "https://gitlab.com"}}}]}));
         let trusts = aws_trusts(&inv);
         assert!(admits_subject(&trusts[0], "project_path:anyone/anything:ref_type:branch:ref:main"));
+    }
+
+    #[test]
+    fn gke_and_pool_bindings_become_trusts() {
+        use crate::model::gcp::{GkeCluster, IamBinding, WorkloadIdentityProvider};
+        let origin = crate::model::Origin::Live { scope: "test".into() };
+        let mut inv = Inventory::default();
+        inv.gcp.clusters.push(GkeCluster {
+            project: "p".into(),
+            location: "europe-west1".into(),
+            name: "prod".into(),
+            workload_pool: Some("p.svc.id.goog".into()),
+            is_autopilot: false,
+            origin: origin.clone(),
+        });
+        inv.gcp.providers.push(WorkloadIdentityProvider {
+            name: "projects/1/locations/global/workloadIdentityPools/gh/providers/github".into(),
+            kind: ProviderKind::Oidc { issuer_uri: "https://token.actions.githubusercontent.com".into(), allowed_audiences: vec![] },
+            attribute_condition: Some("assertion.repository_owner == 'acme'".into()),
+            attribute_mapping: [("google.subject", "assertion.sub"), ("attribute.repository", "assertion.repository")]
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            is_disabled: false,
+            origin: origin.clone(),
+        });
+        for member in [
+            "principalSet://iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/p.svc.id.goog/namespace/etl",
+            "principalSet://iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/gh/attribute.repository/acme/api",
+        ] {
+            inv.gcp.bindings.push(IamBinding {
+                resource: "//iam.googleapis.com/projects/p/serviceAccounts/etl@p.iam.gserviceaccount.com".into(),
+                role: WORKLOAD_IDENTITY_USER.into(),
+                member: member.into(),
+                condition: None,
+                origin: origin.clone(),
+            });
+        }
+        inv.finish();
+        let trusts = gcp_trusts(&inv);
+        assert_eq!(trusts.len(), 2);
+        let gke_issuer = Issuer::parse("https://container.googleapis.com/v1/projects/p/locations/europe-west1/clusters/prod");
+        let gke = trusts.iter().find(|t| t.issuer.key() == gke_issuer.key()).expect("a trust in the GKE cluster's tokens");
+        assert!(admits_subject(gke, "system:serviceaccount:etl:loader") && !admits_subject(gke, "system:serviceaccount:web:loader"));
+        let github = trusts.iter().find(|t| t.issuer.key() != gke_issuer.key()).expect("a trust in GitHub's tokens");
+        assert_eq!(github.identity.id, "etl@p.iam.gserviceaccount.com");
+        assert!(github.claim("repository").is_some_and(|c| c.admits("acme/api") && !c.admits("acme/web")));
+        assert!(github.claim("repository_owner").is_some_and(|c| c.admits("acme") && !c.admits("evil")), "the provider's pin");
     }
 
     #[test]

@@ -1,7 +1,9 @@
-//! AWS policy semantics: answering "who may assume this role?" about the documents `model` holds.
+//! Policy semantics: answering "who may become this identity?" about the documents `model` holds.
 //!
-//! This is the one place that knows IAM's evaluation rules; rules ask it questions through
-//! [`TrustQuestions`] and [`TrustGrant`] and never look at raw JSON.
+//! This is the one place that knows what policies mean: AWS IAM's evaluation rules (rules ask
+//! through [`TrustQuestions`] and [`TrustGrant`]), Google Cloud members, bindings and provider
+//! conditions (`members`, `gcp`, `provider_condition`), and the provider-neutral federation model
+//! both fill (`federation`). Rules never look at raw JSON or member strings.
 
 pub mod document;
 pub mod federation;
@@ -26,6 +28,8 @@ use crate::model::{ClusterLink, Inventory};
 /// Returns the `--cluster` links that matched no input.
 pub fn prepare(inventory: &mut Inventory, links: &[ClusterLink]) -> Vec<ClusterLink> {
     inventory.finish();
-    inventory.federation = crate::model::federation::Federation::new(federation::aws_trusts(inventory));
+    let mut trusts = federation::aws_trusts(inventory);
+    trusts.extend(federation::gcp_trusts(inventory));
+    inventory.federation = crate::model::federation::Federation::new(trusts);
     link::link_clusters(inventory, links)
 }
