@@ -6,7 +6,11 @@
 //! (read, recognise, parse trust policies, index, run every rule, render JSON). Prints a table.
 //! The same for Kubernetes: a `kubectl get -A -o json` List of 2k, 20k and 200k objects
 //! (ServiceAccounts, Deployments, Pods, ConfigMaps, NetworkPolicies, and Secrets with large values).
-//! `WISCAN_BENCH_SCALES=1000,5000` and `WISCAN_BENCH_K8S_SCALES=2000` override the scales.
+//! The same for Google Cloud: an organization's Cloud Asset output (`search-all-iam-policies`
+//! results and `assets.list` resources in one array) with 1k, 10k and 100k bindings, and the
+//! service accounts, keys, pools and providers of its projects.
+//! `WISCAN_BENCH_SCALES=1000,5000`, `WISCAN_BENCH_K8S_SCALES=2000` and `WISCAN_BENCH_GCP_SCALES`
+//! override the scales.
 
 // The benchmark's report is its output.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
@@ -30,6 +34,8 @@ fn main() {
     print!("{}", table("roles", &dir, "gaad", &scales("WISCAN_BENCH_SCALES", &[1_000, 10_000, 100_000]), generate));
     println!();
     print!("{}", table("k8s objects", &dir, "kubectl", &scales("WISCAN_BENCH_K8S_SCALES", &[2_000, 20_000, 200_000]), generate_k8s));
+    println!();
+    print!("{}", table("gcp bindings", &dir, "gcp-asset", &scales("WISCAN_BENCH_GCP_SCALES", &[1_000, 10_000, 100_000]), generate_gcp));
     println!();
     print!("{}", shards_table(&dir, &scales("WISCAN_BENCH_SHARDS", &[10, 100])));
 }
@@ -288,4 +294,64 @@ fn generate_k8s(objects: usize) -> String {
     }
     out.push_str("    ],\n    \"metadata\": {\"resourceVersion\": \"\"}\n}\n");
     out
+}
+
+/// An organization as Cloud Asset shows it, with about `bindings` binding members: per project
+/// (100 members each) a project policy, 10 service accounts with their policies (exact KSA grants,
+/// some namespace-wide, some GitHub principal sets), one key each (a fifth user-managed), and per
+/// ten projects a federation pool with a GitHub provider (pinned or not) and a GKE cluster.
+fn generate_gcp(bindings: usize) -> String {
+    let projects = (bindings / 100).max(1);
+    let mut items: Vec<String> = Vec::new();
+    for p in 0..projects {
+        let project = format!("acme-p{p:05}");
+        let number = 100_000_000_000u64 + p as u64;
+        let gke = format!("projects/{number}/locations/global/workloadIdentityPools/{project}.svc.id.goog");
+        let mut project_members = Vec::new();
+        for s in 0..10 {
+            let email = format!("sa{s}@{project}.iam.gserviceaccount.com");
+            let unique = format!("1{p:010}{s:010}");
+            items.push(format!(
+                r#"{{"name":"//iam.googleapis.com/projects/{project}/serviceAccounts/{unique}","assetType":"iam.googleapis.com/ServiceAccount","resource":{{"version":"v1","discoveryName":"ServiceAccount","data":{{"email":"{email}","name":"projects/{project}/serviceAccounts/{email}","oauth2ClientId":"{unique}","projectId":"{project}","uniqueId":"{unique}"}}}}}}"#
+            ));
+            let key_type = if s % 5 == 0 { "USER_MANAGED" } else { "SYSTEM_MANAGED" };
+            items.push(format!(
+                r#"{{"name":"//iam.googleapis.com/projects/{project}/serviceAccounts/{unique}/keys/{p:020}{s:020}","assetType":"iam.googleapis.com/ServiceAccountKey","resource":{{"version":"v1","discoveryName":"ServiceAccountKey","data":{{"keyAlgorithm":"KEY_ALG_RSA_2048","keyOrigin":"GOOGLE_PROVIDED","keyType":"{key_type}","name":"projects/{project}/serviceAccounts/{email}/keys/{p:020}{s:020}","validAfterTime":"2026-0{}-01T00:00:00Z","validBeforeTime":"9999-12-31T23:59:59Z"}}}}}}"#,
+                1 + s % 9
+            ));
+            let member = match s {
+                0 => format!("principalSet://iam.googleapis.com/{gke}/namespace/team{s}"),
+                1 => format!(
+                    "principalSet://iam.googleapis.com/projects/{number}/locations/global/workloadIdentityPools/github/attribute.repository/acme/app{s}"
+                ),
+                _ => format!("serviceAccount:{project}.svc.id.goog[team{s}/app{s}]"),
+            };
+            items.push(format!(
+                r#"{{"assetType":"iam.googleapis.com/ServiceAccount","policy":{{"bindings":[{{"members":["{member}"],"role":"roles/iam.workloadIdentityUser"}},{{"members":["group:admins@acme.example"],"role":"roles/iam.serviceAccountUser"}}]}},"project":"projects/{number}","resource":"//iam.googleapis.com/projects/{project}/serviceAccounts/{unique}"}}"#
+            ));
+            project_members.push(format!(
+                r#"{{"members":["serviceAccount:{email}"],"role":"roles/{}"}}"#,
+                if s == 3 { "editor" } else { "storage.objectViewer" }
+            ));
+        }
+        for u in 0..78 {
+            project_members.push(format!(r#"{{"members":["user:user{u}@acme.example"],"role":"roles/viewer"}}"#));
+        }
+        items.push(format!(
+            r#"{{"assetType":"cloudresourcemanager.googleapis.com/Project","policy":{{"bindings":[{}]}},"project":"projects/{number}","resource":"//cloudresourcemanager.googleapis.com/projects/{project}"}}"#,
+            project_members.join(",")
+        ));
+        if p % 10 == 0 {
+            let pool = format!("projects/{number}/locations/global/workloadIdentityPools/github");
+            let condition = if p % 20 == 0 { r#","attributeCondition":"assertion.repository_owner == 'acme'""# } else { "" };
+            items.push(format!(
+                r#"{{"name":"//iam.googleapis.com/{pool}/providers/github","assetType":"iam.googleapis.com/WorkloadIdentityPoolProvider","resource":{{"version":"v1","discoveryName":"WorkloadIdentityPoolProvider","data":{{"attributeMapping":{{"google.subject":"assertion.sub","attribute.repository":"assertion.repository"}}{condition},"name":"{pool}/providers/github","oidc":{{"issuerUri":"https://token.actions.githubusercontent.com"}},"state":"ACTIVE"}}}}}}"#
+            ));
+            items.push(format!(
+                r#"{{"name":"//container.googleapis.com/projects/{project}/locations/europe-west1/clusters/c{p}","assetType":"container.googleapis.com/Cluster","resource":{{"version":"v1","discoveryName":"Cluster","data":{{"location":"europe-west1","name":"c{p}","nodePools":[{{"config":{{"workloadMetadataConfig":{{"mode":"GKE_METADATA"}}}},"name":"default"}},{{"config":{{"workloadMetadataConfig":{{"mode":"{}"}}}},"name":"batch"}}],"selfLink":"https://container.googleapis.com/v1/projects/{project}/locations/europe-west1/clusters/c{p}","workloadIdentityConfig":{{"workloadPool":"{project}.svc.id.goog"}}}}}}}}"#,
+                if p % 20 == 0 { "GKE_METADATA" } else { "GCE_METADATA" }
+            ));
+        }
+    }
+    format!("[\n{}\n]\n", items.join(",\n"))
 }

@@ -42,6 +42,9 @@ complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l cluster -d 'Kuber
 complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l aws-profile -d 'AWS profile to collect from, one account each; repeatable (implies --aws)' -r
 complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l aws-role-arn -d 'Role to assume into a member account (from the default credentials); repeatable (implies --aws)' -r
 complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l aws-region -d 'AWS region to read EKS and EC2 in; repeatable (implies --aws) [default: the account\'s enabled regions]' -r
+complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l gcp-org -d 'Google Cloud organization (numeric ID) to collect from with Application Default Credentials, through Cloud Asset Inventory; repeatable' -r
+complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l gcp-folder -d 'Google Cloud folder (numeric ID) to collect from; repeatable' -r
+complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l gcp-project -d 'Google Cloud project (ID or number) to collect from; repeatable. Without the Cloud Asset API, the project is read through the IAM, Resource Manager and GKE APIs' -r
 complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l kube-context -d 'Kubeconfig context to collect from; repeatable, contexts are read in parallel (implies --k8s)' -r
 complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l timeout -d 'Seconds each live source (account, context) may take, retries and waits included; past it the source fails (exit 2)' -r
 complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l shard -d 'Read only shard INDEX of COUNT of the live sources given (profiles, roles, contexts, in the order given): one process per shard, e.g. an indexed Job\'s `$(JOB_COMPLETION_INDEX)/COUNT`. `--from` inputs are always read' -r
@@ -79,6 +82,9 @@ complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l cluster -d 'Ku
 complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l aws-profile -d 'AWS profile to collect from, one account each; repeatable (implies --aws)' -r
 complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l aws-role-arn -d 'Role to assume into a member account (from the default credentials); repeatable (implies --aws)' -r
 complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l aws-region -d 'AWS region to read EKS and EC2 in; repeatable (implies --aws) [default: the account\'s enabled regions]' -r
+complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l gcp-org -d 'Google Cloud organization (numeric ID) to collect from with Application Default Credentials, through Cloud Asset Inventory; repeatable' -r
+complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l gcp-folder -d 'Google Cloud folder (numeric ID) to collect from; repeatable' -r
+complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l gcp-project -d 'Google Cloud project (ID or number) to collect from; repeatable. Without the Cloud Asset API, the project is read through the IAM, Resource Manager and GKE APIs' -r
 complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l kube-context -d 'Kubeconfig context to collect from; repeatable, contexts are read in parallel (implies --k8s)' -r
 complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l timeout -d 'Seconds each live source (account, context) may take, retries and waits included; past it the source fails (exit 2)' -r
 complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l shard -d 'Read only shard INDEX of COUNT of the live sources given (profiles, roles, contexts, in the order given): one process per shard, e.g. an indexed Job\'s `$(JOB_COMPLETION_INDEX)/COUNT`. `--from` inputs are always read' -r

@@ -96,6 +96,20 @@ pub struct InputArgs {
     #[arg(long = "aws-region", value_name = "REGION", help_heading = "Live sources")]
     pub aws_regions: Vec<String>,
 
+    /// Google Cloud organization (numeric ID) to collect from with Application Default Credentials,
+    /// through Cloud Asset Inventory; repeatable
+    #[arg(long = "gcp-org", value_name = "ID", help_heading = "Live sources")]
+    pub gcp_orgs: Vec<String>,
+
+    /// Google Cloud folder (numeric ID) to collect from; repeatable
+    #[arg(long = "gcp-folder", value_name = "ID", help_heading = "Live sources")]
+    pub gcp_folders: Vec<String>,
+
+    /// Google Cloud project (ID or number) to collect from; repeatable. Without the Cloud Asset
+    /// API, the project is read through the IAM, Resource Manager and GKE APIs
+    #[arg(long = "gcp-project", value_name = "PROJECT", help_heading = "Live sources")]
+    pub gcp_projects: Vec<String>,
+
     /// Collect live from Kubernetes: the current kubeconfig context, or in-cluster configuration
     #[arg(long, help_heading = "Live sources")]
     pub k8s: bool,
@@ -143,6 +157,7 @@ enum LiveScope {
     AwsDefault,
     AwsProfile(String),
     AwsRole(String),
+    Gcp(crate::sources::live::GcpScope),
     K8sCurrent,
     K8sContext(String),
 }
@@ -159,6 +174,12 @@ impl InputArgs {
                 scopes.push(LiveScope::AwsDefault);
             }
         }
+        {
+            use crate::sources::live::GcpScope;
+            scopes.extend(unique(&self.gcp_orgs).into_iter().map(|id| LiveScope::Gcp(GcpScope::Organization(id))));
+            scopes.extend(unique(&self.gcp_folders).into_iter().map(|id| LiveScope::Gcp(GcpScope::Folder(id))));
+            scopes.extend(unique(&self.gcp_projects).into_iter().map(|id| LiveScope::Gcp(GcpScope::Project(id))));
+        }
         if self.k8s || !self.kube_contexts.is_empty() {
             scopes.extend(unique(&self.kube_contexts).into_iter().map(LiveScope::K8sContext));
             if self.kube_contexts.is_empty() {
@@ -169,6 +190,7 @@ impl InputArgs {
             scopes = scopes.into_iter().enumerate().filter(|(i, _)| i % shard.count == shard.index).map(|(_, s)| s).collect();
         }
         let (mut aws, mut k8s) = (None::<crate::sources::live::AwsOptions>, None::<crate::sources::live::K8sOptions>);
+        let mut gcp = None::<crate::sources::live::GcpOptions>;
         for scope in scopes {
             match scope {
                 LiveScope::AwsDefault => {
@@ -176,6 +198,7 @@ impl InputArgs {
                 }
                 LiveScope::AwsProfile(p) => aws.get_or_insert_with(Default::default).profiles.push(p),
                 LiveScope::AwsRole(r) => aws.get_or_insert_with(Default::default).role_arns.push(r),
+                LiveScope::Gcp(scope) => gcp.get_or_insert_with(Default::default).scopes.push(scope),
                 LiveScope::K8sCurrent => {
                     k8s.get_or_insert_with(Default::default);
                 }
@@ -188,7 +211,16 @@ impl InputArgs {
         if let Some(k8s) = &mut k8s {
             k8s.skip_secrets = self.no_secrets;
         }
-        crate::sources::live::LiveOptions { aws, k8s, show_progress: false, source_timeout: std::time::Duration::from_secs(self.timeout) }
+        if let Some(gcp) = &mut gcp {
+            gcp.endpoint = std::env::var("WISCAN_GCP_ENDPOINT").ok().filter(|e| !e.is_empty());
+        }
+        crate::sources::live::LiveOptions {
+            aws,
+            gcp,
+            k8s,
+            show_progress: false,
+            source_timeout: std::time::Duration::from_secs(self.timeout),
+        }
     }
 }
 

@@ -189,7 +189,11 @@ pub fn read(path: &Arc<str>, text: &str) -> Result<Recognised, SourceError> {
             .collect::<Result<_, _>>()
             .map_err(|e| SourceError::from_json(&e))?
     };
-    let mut reader = Reader { path: Arc::clone(path), lines: LineIndex::new(text), gcp: GcpInventory::default(), kinds: Vec::new() };
+    let mut reader = Reader {
+        origins: Origins::File { path: Arc::clone(path), lines: LineIndex::new(text) },
+        gcp: GcpInventory::default(),
+        kinds: Vec::new(),
+    };
     for object in objects {
         reader.object(object)?;
     }
@@ -199,17 +203,48 @@ pub fn read(path: &Arc<str>, text: &str) -> Result<Recognised, SourceError> {
     Ok(Recognised::Inventory { inventory: Inventory { gcp: reader.gcp, ..Inventory::default() }, kind, provider: Provider::Gcp })
 }
 
-/// Turns REST resources (live responses share the fields) into records; `scope` names the origin.
-pub(crate) struct Reader<'a> {
-    path: Arc<str>,
-    lines: LineIndex<'a>,
+/// Reads REST resources from live responses (the clients' models serialize to the REST fields),
+/// through the same path as files: live and offline collection cannot drift apart.
+#[cfg(feature = "gcp")]
+pub(crate) fn read_live(scope: &Arc<str>, objects: Vec<serde_json::Value>) -> Result<GcpInventory, SourceError> {
+    let mut reader = Reader { origins: Origins::Live(Arc::clone(scope)), gcp: GcpInventory::default(), kinds: Vec::new() };
+    for object in objects {
+        let raw: RawObject = serde_json::from_value(object).map_err(|e| SourceError::new(super::elide_quoted(&e.to_string())))?;
+        reader.object(raw)?;
+    }
+    Ok(reader.gcp)
+}
+
+/// Where the records of one read come from: a file (with lines) or a live scope.
+enum Origins<'a> {
+    File {
+        path: Arc<str>,
+        lines: LineIndex<'a>,
+    },
+    #[cfg_attr(not(feature = "gcp"), allow(dead_code))]
+    Live(Arc<str>),
+}
+
+/// Turns REST resources into records.
+struct Reader<'a> {
+    origins: Origins<'a>,
     gcp: GcpInventory,
     kinds: Vec<&'static str>,
 }
 
 impl Reader<'_> {
     fn origin_of(&mut self, needle: &str) -> Origin {
-        Origin::file(&self.path, self.lines.find_string(needle))
+        match &mut self.origins {
+            Origins::File { path, lines } => Origin::file(path, lines.find_string(needle)),
+            Origins::Live(scope) => Origin::Live { scope: Arc::clone(scope) },
+        }
+    }
+
+    fn line_of(&mut self, needle: &str) -> Option<u32> {
+        match &mut self.origins {
+            Origins::File { lines, .. } => lines.find_string(needle),
+            Origins::Live(_) => None,
+        }
     }
 
     fn object(&mut self, raw: RawObject) -> Result<(), SourceError> {
@@ -249,7 +284,7 @@ impl Reader<'_> {
             self.kinds.push("gcloud container clusters");
             self.cluster(raw, None)
         } else {
-            let line = self.lines.find_string(&name).map_or(String::new(), |l| format!(" (line {l})"));
+            let line = self.line_of(&name).map_or(String::new(), |l| format!(" (line {l})"));
             Err(SourceError::new(format!("an object of no Google Cloud shape wiscan reads{line}: named `{name}`")))
         }
     }

@@ -27,6 +27,9 @@ pub fn wiscan() -> Command {
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .env("AWS_CONFIG_FILE", "/dev/null")
         .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+        // Google's credential chain ends at the metadata server: a closed loopback port here.
+        .env("GCE_METADATA_HOST", "127.0.0.1:9")
+        .env("GCE_METADATA_IP", "127.0.0.1:9")
         .current_dir(repo());
     cmd
 }

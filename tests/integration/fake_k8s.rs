@@ -3,12 +3,12 @@
 //! token, and answers injected faults with real `Status` bodies (403, 404, 429 + Retry-After, 5xx).
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, Write};
-use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use serde_json::{Value, json};
+
+use crate::loopback::{Request, Response, serve};
 
 pub const TOKEN: &str = "fake-token";
 
@@ -88,16 +88,9 @@ impl FakeK8s {
                 state.lists.get_mut(path).expect("list").push(object);
             }
         }
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
-        let url = format!("http://{}", listener.local_addr().expect("addr"));
         let state = Arc::new(Mutex::new(state));
         let shared = Arc::clone(&state);
-        std::thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
-                let shared = Arc::clone(&shared);
-                std::thread::spawn(move || serve(stream, &shared));
-            }
-        });
+        let url = serve(Arc::new(move |request: &Request| answer(&shared, request)));
         FakeK8s { url, state }
     }
 
@@ -126,60 +119,20 @@ fn status_body(code: u16, reason: &str, message: &str) -> String {
         .to_string()
 }
 
-fn serve(stream: TcpStream, state: &Mutex<State>) {
-    let mut reader = BufReader::new(stream.try_clone().expect("clone"));
-    let mut request_line = String::new();
-    if reader.read_line(&mut request_line).is_err() {
-        return;
-    }
-    let mut authorized = false;
-    loop {
-        let mut header = String::new();
-        if reader.read_line(&mut header).is_err() || header == "\r\n" || header.is_empty() {
-            break;
-        }
-        if header.to_ascii_lowercase().starts_with("authorization:") && header.trim_end().ends_with(&format!("Bearer {TOKEN}")) {
-            authorized = true;
-        }
-    }
-    let target = request_line.split_whitespace().nth(1).unwrap_or("/").to_string();
-    let (path, query) = target.split_once('?').unwrap_or((&target, ""));
-    let params: BTreeMap<&str, &str> = query.split('&').filter(|p| !p.is_empty()).filter_map(|p| p.split_once('=')).collect();
-    let (code, headers, body) = answer(state, path, &params, authorized, &target);
-    if code == 0 {
-        // Hold the connection open without a word; the test process ends first.
-        std::thread::sleep(std::time::Duration::from_secs(300));
-        return;
-    }
-    let reason = match code {
-        200 => "OK",
-        401 => "Unauthorized",
-        403 => "Forbidden",
-        404 => "Not Found",
-        429 => "Too Many Requests",
-        _ => "Internal Server Error",
-    };
-    let mut out = stream;
-    let _ = write!(
-        out,
-        "HTTP/1.1 {code} {reason}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n{headers}\r\n{body}",
-        body.len()
-    );
-}
-
-fn answer(state: &Mutex<State>, path: &str, params: &BTreeMap<&str, &str>, authorized: bool, target: &str) -> (u16, String, String) {
+fn answer(state: &Mutex<State>, request: &Request) -> Response {
+    let path = request.path.as_str();
     let mut state = state.lock().expect("lock");
-    state.requests.push(target.to_string());
-    if !authorized {
-        return (401, String::new(), status_body(401, "Unauthorized", "Unauthorized"));
+    let query: Vec<String> = request.query.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    state.requests.push(if query.is_empty() { path.to_string() } else { format!("{path}?{}", query.join("&")) });
+    if request.bearer() != Some(TOKEN) {
+        return Response::json(401, status_body(401, "Unauthorized", "Unauthorized"));
     }
     if let Some(fault) = state.faults.iter_mut().find(|f| f.count > 0 && path.contains(f.path_contains)) {
         fault.count -= 1;
         let (status, retry_after) = (fault.status, fault.retry_after);
         if status == 0 {
-            return (0, String::new(), String::new());
+            return Response::json(0, "");
         }
-        let headers = retry_after.map(|s| format!("Retry-After: {s}\r\n")).unwrap_or_default();
         let (reason, message) = match status {
             403 => (
                 "Forbidden",
@@ -192,15 +145,19 @@ fn answer(state: &Mutex<State>, path: &str, params: &BTreeMap<&str, &str>, autho
             429 => ("TooManyRequests", "Too many requests, please try again later.".to_string()),
             _ => ("InternalError", "Internal error occurred: etcdserver: request timed out".to_string()),
         };
-        return (status, headers, status_body(status, reason, &message));
+        let response = Response::json(status, status_body(status, reason, &message));
+        return match retry_after {
+            Some(seconds) => response.header("Retry-After", seconds),
+            None => response,
+        };
     }
     let Some(items) = state.lists.get(path) else {
-        return (404, String::new(), status_body(404, "NotFound", "the server could not find the requested resource"));
+        return Response::json(404, status_body(404, "NotFound", "the server could not find the requested resource"));
     };
     let kind = ALL_KINDS.iter().find(|k| route(k).is_some_and(|(p, _)| p == path)).copied().unwrap_or("Unknown");
     let api_version = route(kind).map(|(_, v)| v).unwrap_or("v1");
-    let limit: usize = params.get("limit").and_then(|l| l.parse().ok()).unwrap_or(usize::MAX);
-    let offset: usize = params.get("continue").and_then(|c| c.parse().ok()).unwrap_or(0);
+    let limit: usize = request.param("limit").and_then(|l| l.parse().ok()).unwrap_or(usize::MAX);
+    let offset: usize = request.param("continue").and_then(|c| c.parse().ok()).unwrap_or(0);
     let page: Vec<Value> = items.iter().skip(offset).take(limit).cloned().collect();
     let next = offset + page.len();
     let mut metadata = json!({"resourceVersion": "48213"});
@@ -209,6 +166,5 @@ fn answer(state: &Mutex<State>, path: &str, params: &BTreeMap<&str, &str>, autho
         metadata["remainingItemCount"] = Value::from(items.len() - next);
     }
     let kind = if kind == "CalicoNetworkPolicy" { "NetworkPolicy" } else { kind };
-    let body = json!({"kind": format!("{kind}List"), "apiVersion": api_version, "metadata": metadata, "items": page}).to_string();
-    (200, String::new(), body)
+    Response::json(200, json!({"kind": format!("{kind}List"), "apiVersion": api_version, "metadata": metadata, "items": page}))
 }

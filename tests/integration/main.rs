@@ -6,6 +6,8 @@ mod cli;
 mod common;
 mod fail_closed;
 mod fail_closed_live;
+#[cfg(feature = "gcp")]
+mod fake_gcp;
 #[cfg(feature = "k8s")]
 mod fake_k8s;
 mod fingerprints;
@@ -14,8 +16,12 @@ mod gcp_inputs;
 mod generated;
 #[cfg(feature = "aws")]
 mod live_aws;
+#[cfg(feature = "gcp")]
+mod live_gcp;
 #[cfg(feature = "k8s")]
 mod live_k8s;
+#[cfg(any(feature = "gcp", feature = "k8s"))]
+mod loopback;
 mod recognition;
 mod rules;
 mod secrets;

@@ -2,12 +2,14 @@
 //! credential chains. Async lives here and nowhere else; the caller gets an inventory and one
 //! [`SourceReport`](super::SourceReport) per source (context, account, ...).
 //!
-//! Each cloud's client is a cargo feature (`aws`, `k8s`; both on by default). The options below
+//! Each cloud's client is a cargo feature (`aws`, `gcp`, `k8s`; all on by default). The options below
 //! exist in every build, so the command line is the same; asking for a source whose feature was
 //! left out is refused before anything runs ([`missing_features`]).
 
 #[cfg(feature = "aws")]
 pub mod aws;
+#[cfg(feature = "gcp")]
+mod gcp;
 #[cfg(feature = "k8s")]
 pub mod k8s;
 #[cfg(feature = "live")]
@@ -26,6 +28,7 @@ pub const DEFAULT_SOURCE_TIMEOUT: Duration = Duration::from_secs(300);
 #[derive(Clone, Debug)]
 pub struct LiveOptions {
     pub aws: Option<AwsOptions>,
+    pub gcp: Option<GcpOptions>,
     pub k8s: Option<K8sOptions>,
     /// Spinners on stderr, one per account and context: only on a terminal, never with `-q` or in CI.
     pub show_progress: bool,
@@ -35,13 +38,13 @@ pub struct LiveOptions {
 
 impl Default for LiveOptions {
     fn default() -> Self {
-        Self { aws: None, k8s: None, show_progress: false, source_timeout: DEFAULT_SOURCE_TIMEOUT }
+        Self { aws: None, gcp: None, k8s: None, show_progress: false, source_timeout: DEFAULT_SOURCE_TIMEOUT }
     }
 }
 
 impl LiveOptions {
     pub fn is_empty(&self) -> bool {
-        self.aws.is_none() && self.k8s.is_none()
+        self.aws.is_none() && self.gcp.is_none() && self.k8s.is_none()
     }
 }
 
@@ -53,6 +56,34 @@ pub struct AwsOptions {
     pub role_arns: Vec<String>,
     /// Regions to read; empty: the account's enabled regions.
     pub regions: Vec<String>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct GcpOptions {
+    /// Organizations, folders and projects to read, one source each.
+    pub scopes: Vec<GcpScope>,
+    /// One base URL for every Google API (`WISCAN_GCP_ENDPOINT`: an emulator, a test fake or a
+    /// proxy); `None`: each API's public endpoint.
+    pub endpoint: Option<String>,
+}
+
+/// A Cloud Asset scope: what `--gcp-org`, `--gcp-folder` and `--gcp-project` name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum GcpScope {
+    Organization(String),
+    Folder(String),
+    Project(String),
+}
+
+impl GcpScope {
+    /// `organizations/N`, `folders/N`, `projects/P`: the scope as the APIs name it.
+    pub fn name(&self) -> String {
+        match self {
+            GcpScope::Organization(id) => format!("organizations/{id}"),
+            GcpScope::Folder(id) => format!("folders/{id}"),
+            GcpScope::Project(id) => format!("projects/{id}"),
+        }
+    }
 }
 
 #[derive(Clone, Debug, Default)]
@@ -69,6 +100,9 @@ pub fn missing_features(options: &LiveOptions) -> Vec<(&'static str, &'static st
     let mut missing = Vec::new();
     if options.aws.is_some() && !cfg!(feature = "aws") {
         missing.push(("aws", "--aws, --aws-profile, --aws-role-arn, --aws-region"));
+    }
+    if options.gcp.is_some() && !cfg!(feature = "gcp") {
+        missing.push(("gcp", "--gcp-org, --gcp-folder, --gcp-project"));
     }
     if options.k8s.is_some() && !cfg!(feature = "k8s") {
         missing.push(("k8s", "--k8s, --kube-context"));

@@ -1,0 +1,191 @@
+//! Google Cloud, live, against the loopback fake of the Google APIs (`fake_gcp.rs`), with the
+//! real clients and Application Default Credentials from an `authorized_user` file whose token
+//! endpoint is the fake. The metadata server is never reached: `GCE_METADATA_HOST` points at a
+//! closed loopback port in every run.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde_json::{Value, json};
+
+use crate::common::{Run, repo, scan_json, wiscan};
+use crate::fake_gcp::{FakeGcp, Fault, ProjectApis, demo_as_apis};
+
+const ORG: &str = "684193025518";
+const PROJECT: &str = "acme-analytics";
+
+/// Runs wiscan against the fake, two results per page so that every list is paged.
+fn live(fake: &FakeGcp, dir: &Path, args: &[&str]) -> Run {
+    let output = wiscan()
+        .env("GOOGLE_APPLICATION_CREDENTIALS", fake.credentials(dir))
+        .env("WISCAN_GCP_ENDPOINT", &fake.url)
+        .env("WISCAN_GCP_PAGE_SIZE", "2")
+        .env("HOME", dir)
+        .env("GCE_METADATA_HOST", "127.0.0.1:9")
+        .env("GCE_METADATA_IP", "127.0.0.1:9")
+        .args(args)
+        .output()
+        .expect("runs");
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+fn demo_fake() -> FakeGcp {
+    let (results, assets) = demo_as_apis(&repo().join("fixtures/demo/gcp"));
+    FakeGcp::start(results, assets)
+}
+
+/// The Google Cloud findings of a report, without where they were read.
+fn gcp_findings(report: &Value) -> Vec<Value> {
+    let mut findings: Vec<Value> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["provider"] == "gcp")
+        .map(|f| json!({"rule": f["rule_id"], "severity": f["severity"], "resource": f["resource"], "message": f["message"], "evidence": f["evidence"], "fingerprint": f["fingerprint"]}))
+        .collect();
+    findings.sort_by_key(|f| f.to_string());
+    findings
+}
+
+#[test]
+fn live_collection_of_an_organization_gives_the_offline_findings_through_throttling() {
+    let fake = demo_fake();
+    let dir = tempfile::tempdir().expect("tempdir");
+    // Throttled with Retry-After, then unavailable: both retried within the deadline.
+    fake.fault(Fault {
+        path_contains: ":searchAllIamPolicies",
+        status: 429,
+        retry_after: Some(0),
+        count: 1,
+        message: "Quota exceeded for quota metric 'Search requests' and limit 'Search requests per minute'".into(),
+    });
+    fake.fault(Fault {
+        path_contains: "/assets",
+        status: 503,
+        retry_after: None,
+        count: 1,
+        message: "The service is currently unavailable.".into(),
+    });
+    let r = live(&fake, dir.path(), &["scan", "--gcp-org", ORG, "--format", "json", "--fail-on", "none"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let report = r.json();
+    let source = &report["sources"][0];
+    assert_eq!(source["origin"], format!("gcp/organizations/{ORG}"));
+    assert_eq!(source["status"], "ok", "{source}");
+    assert_eq!(source["kind"], "Cloud Asset Inventory");
+    let requests = fake.requests();
+    let searches = requests.iter().filter(|r| r.contains(":searchAllIamPolicies")).count();
+    let listings = requests.iter().filter(|r| r.ends_with("/assets")).count();
+    assert!(searches >= 4 && listings >= 8, "every page is read, the failed attempts again: {requests:?}");
+    assert_eq!(source["calls"].as_u64(), Some((searches + listings) as u64), "calls are counted");
+
+    let offline = scan_json(&repo().join("fixtures/demo/gcp"));
+    let (live_findings, offline_findings) = (gcp_findings(&report), gcp_findings(&offline));
+    assert!(live_findings.len() >= 13, "{live_findings:#?}");
+    assert_eq!(live_findings, offline_findings, "the same data live and offline gives the same findings");
+
+    // Collected to a snapshot and scanned later: the same findings again.
+    let snapshot = dir.path().join("gcp.snapshot");
+    let r = live(&fake, dir.path(), &["collect", "--gcp-org", ORG, "--out", &snapshot.to_string_lossy()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(gcp_findings(&scan_json(&snapshot)), offline_findings);
+}
+
+#[test]
+fn a_failed_or_partly_read_scope_is_visible_and_exits_2_without_leaking() {
+    let fake = demo_fake();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let planted = "-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjWISCANGCPLIVEPLANT\\n-----END PRIVATE KEY-----";
+    let message = format!(
+        "Permission 'cloudasset.assets.listResource' denied on resource '//cloudresourcemanager.googleapis.com/organizations/{ORG}' (or it may not exist). {planted}"
+    );
+    fake.fault(Fault { path_contains: "/assets", status: 403, retry_after: None, count: 100, message: message.clone() });
+    fake.fault(Fault { path_contains: "folders/99:searchAllIamPolicies", status: 403, retry_after: None, count: 100, message });
+    let r = live(&fake, dir.path(), &["-vv", "scan", "--gcp-org", ORG, "--gcp-folder", "99", "--format", "json", "--fail-on", "none"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let report = r.json();
+    let sources = report["sources"].as_array().expect("sources");
+    assert_eq!(sources.len(), 2, "every scope asked for is reported: {sources:?}");
+    let org = sources.iter().find(|s| s["origin"] == format!("gcp/organizations/{ORG}")).expect("org source");
+    assert_eq!(org["status"], "partial", "{org}");
+    let error = org["errors"][0].as_str().expect("error");
+    assert!(error.contains("assets.list") && error.contains("403") && error.contains("IAM_PERMISSION_DENIED"), "{error}");
+    let folder = sources.iter().find(|s| s["origin"] == "gcp/folders/99").expect("folder source");
+    assert_eq!(folder["status"], "error", "{folder}");
+    assert!(!gcp_findings(&report).is_empty(), "what was read is still scanned");
+    for text in [&r.stdout, &r.stderr] {
+        assert!(!text.contains("WISCANGCPLIVEPLANT") && !text.contains("MIIEvQIBADAN"), "an error body leaked:\n{text}");
+    }
+
+    let r = live(&fake, dir.path(), &["scan", "--gcp-org", ORG, "--allow-partial", "--fail-on", "none"]);
+    assert_eq!(r.code, 0, "--allow-partial tolerates it: {}", r.stderr);
+}
+
+#[test]
+fn a_project_without_the_asset_api_is_read_through_its_own_apis() {
+    let fake = demo_fake();
+    let dir = tempfile::tempdir().expect("tempdir");
+    fake.without_asset_api(PROJECT, demo_project_apis());
+    let r = live(&fake, dir.path(), &["scan", "--gcp-project", PROJECT, "--format", "json", "--fail-on", "none"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let report = r.json();
+    let source = &report["sources"][0];
+    assert_eq!(source["status"], "ok", "{source}");
+    assert!(source["kind"].as_str().is_some_and(|k| k.contains("Cloud Asset API is not enabled")), "the source says so: {source}");
+    let rules: BTreeMap<String, usize> = gcp_findings(&report).iter().fold(BTreeMap::new(), |mut m, f| {
+        *m.entry(f["rule"].as_str().expect("rule").to_string()).or_default() += 1;
+        m
+    });
+    for rule in ["GCP001", "GCP004", "GCP005", "GCP006", "GCP007"] {
+        assert!(rules.contains_key(rule), "{rule} from the per-project APIs: {rules:?}");
+    }
+    assert!(!rules.contains_key("GCP003"), "providers are not read without the Asset API");
+    // The fallback's findings on keys and clusters are the offline ones.
+    let offline = scan_json(&repo().join("fixtures/demo/gcp"));
+    let of_rule = |findings: Vec<Value>, rule: &str| -> Vec<Value> { findings.into_iter().filter(|f| f["rule"] == rule).collect() };
+    for rule in ["GCP004", "GCP005"] {
+        assert_eq!(of_rule(gcp_findings(&report), rule), of_rule(gcp_findings(&offline), rule), "{rule}");
+    }
+}
+
+/// The demo project as its own APIs answer: the project policy, the service accounts with their
+/// keys and policies, the clusters.
+fn demo_project_apis() -> ProjectApis {
+    let demo = repo().join("fixtures/demo/gcp");
+    let (results, assets) = demo_as_apis(&demo);
+    let mut apis = ProjectApis::default();
+    let mut name_of_id = BTreeMap::new();
+    for asset in &assets {
+        let data = &asset["resource"]["data"];
+        match asset["assetType"].as_str() {
+            Some("iam.googleapis.com/ServiceAccount") => {
+                let name = data["name"].as_str().expect("name").to_string();
+                name_of_id.insert(data["uniqueId"].as_str().expect("id").to_string(), name.clone());
+                apis.accounts.push(data.clone());
+            }
+            Some("iam.googleapis.com/ServiceAccountKey") => {
+                let key = data["name"].as_str().expect("name");
+                let account = key.split("/keys/").next().expect("account").to_string();
+                apis.keys.entry(account).or_default().push(data.clone());
+            }
+            Some("container.googleapis.com/Cluster") => apis.clusters.push(data.clone()),
+            _ => {}
+        }
+    }
+    for result in results {
+        let resource = result["resource"].as_str().expect("resource");
+        let policy = json!({"version": 1, "etag": "BwYkXk3nK0o=", "bindings": result["policy"]["bindings"]});
+        if resource.starts_with("//cloudresourcemanager.googleapis.com/projects/") {
+            apis.policy = policy;
+        } else if let Some(path) = resource.strip_prefix("//iam.googleapis.com/") {
+            let id = path.rsplit('/').next().expect("id");
+            let name = name_of_id.get(id).cloned().unwrap_or_else(|| path.to_string());
+            apis.account_policies.insert(name, policy);
+        }
+    }
+    apis
+}
