@@ -240,6 +240,52 @@ pub fn demo_as_apis(demo: &Path) -> (Vec<Value>, Vec<Value>) {
     (results, assets)
 }
 
+/// Any Google Cloud input file (`gcloud` lists and describes, Cloud Asset searches, lists and
+/// exports, `gcp-policy` envelopes) as the Asset API would serve its objects: policies as search
+/// results, resources as assets.
+pub fn file_as_apis(text: &str) -> (Vec<Value>, Vec<Value>) {
+    let objects: Vec<Value> = if text.trim_start().starts_with('[') {
+        serde_json::from_str(text).expect("json")
+    } else {
+        serde_json::Deserializer::from_str(text).into_iter::<Value>().map(|v| v.expect("json")).collect()
+    };
+    let (mut results, mut assets) = (Vec::new(), Vec::new());
+    let asset = |name: String, asset_type: &str, data: &Value| json!({"name": name, "assetType": asset_type, "resource": {"version": "v1", "data": data}});
+    for object in objects {
+        let object = camel_case_asset(object);
+        let name = object["name"].as_str().unwrap_or_default().to_string();
+        if let Some(asset_type) = object["assetType"].as_str() {
+            if let Some(policy) = object.get("iamPolicy").or(object.get("policy")) {
+                let resource = object["resource"].as_str().map_or(name.clone(), str::to_string);
+                results.push(json!({"resource": resource, "assetType": asset_type, "policy": {"bindings": policy["bindings"]}}));
+            }
+            if object["resource"].is_object() {
+                assets.push(object);
+            }
+        } else if let (Some(resource), Some(policy)) = (object["resource"].as_str(), object.get("policy")) {
+            results.push(json!({"resource": resource, "assetType": "cloudresourcemanager.googleapis.com/Project", "policy": {"bindings": policy["bindings"]}}));
+        } else if object.get("keyType").is_some() {
+            let mut key = object.clone();
+            if let Some(map) = key.as_object_mut() {
+                map.remove("privateKeyData");
+            }
+            assets.push(asset(format!("//iam.googleapis.com/{name}"), "iam.googleapis.com/ServiceAccountKey", &key));
+        } else if name.contains("/providers/") {
+            assets.push(asset(format!("//iam.googleapis.com/{name}"), "iam.googleapis.com/WorkloadIdentityPoolProvider", &object));
+        } else if name.contains("/workloadIdentityPools/") {
+            assets.push(asset(format!("//iam.googleapis.com/{name}"), "iam.googleapis.com/WorkloadIdentityPool", &object));
+        } else if object.get("email").is_some() {
+            assets.push(asset(format!("//iam.googleapis.com/{name}"), "iam.googleapis.com/ServiceAccount", &object));
+        } else if let Some(link) = object["selfLink"].as_str() {
+            let path = link.split_once("/v1/").map_or(link, |(_, p)| p).replace("/zones/", "/locations/");
+            assets.push(asset(format!("//container.googleapis.com/{path}"), "container.googleapis.com/Cluster", &object));
+        } else {
+            panic!("an object of no known shape: {object}");
+        }
+    }
+    (results, assets)
+}
+
 /// An export line (`asset_type`, `update_time`, `discovery_name`) as `assets.list` returns it.
 fn camel_case_asset(mut asset: Value) -> Value {
     fn rename(object: &mut Value, from: &str, to: &str) {

@@ -9,7 +9,7 @@ use std::path::Path;
 use serde_json::{Value, json};
 
 use crate::common::{Run, repo, scan_json, wiscan};
-use crate::fake_gcp::{FakeGcp, Fault, ProjectApis, demo_as_apis};
+use crate::fake_gcp::{FakeGcp, Fault, ProjectApis, demo_as_apis, file_as_apis};
 
 const ORG: &str = "684193025518";
 const PROJECT: &str = "acme-analytics";
@@ -188,4 +188,56 @@ fn demo_project_apis() -> ProjectApis {
         }
     }
     apis
+}
+
+/// Every GCP rule fixture, served by the fake as the Asset API would and collected live, gives the
+/// findings of the offline scan of the same files.
+#[test]
+fn every_gcp_rule_fixture_gives_the_same_findings_live() {
+    let mut mismatches = Vec::new();
+    let mut checked = 0;
+    for rule in wiscan::rules::ALL.iter().filter(|r| r.id().starts_with("GCP")) {
+        let dir = repo().join("fixtures/rules").join(rule.id());
+        let mut entries: Vec<_> = std::fs::read_dir(&dir).expect("dir").map(|e| e.expect("entry").path()).collect();
+        entries.sort();
+        for entry in entries.into_iter().filter(|p| p.extension().is_none_or(|e| e != "md")) {
+            let files: Vec<std::path::PathBuf> = if entry.is_dir() {
+                std::fs::read_dir(&entry).expect("dir").map(|e| e.expect("entry").path()).collect()
+            } else {
+                vec![entry.clone()]
+            };
+            let (mut results, mut assets) = (Vec::new(), Vec::new());
+            for file in &files {
+                let (r, a) = file_as_apis(&std::fs::read_to_string(file).expect("read"));
+                results.extend(r);
+                assets.extend(a);
+            }
+            let fake = FakeGcp::start(results, assets);
+            let tmp = tempfile::tempdir().expect("tempdir");
+            let r = live(&fake, tmp.path(), &["scan", "--gcp-org", ORG, "--format", "json", "--fail-on", "none"]);
+            assert_eq!(r.code, 0, "{}: {}", entry.display(), r.stderr);
+            let of_rule = |report: &Value| -> Vec<Value> { gcp_findings(report).into_iter().filter(|f| f["rule"] == rule.id()).collect() };
+            let (live_findings, offline_findings) = (of_rule(&r.json()), of_rule(&scan_json(&entry)));
+            if live_findings != offline_findings {
+                mismatches.push(format!("{}:\n live {live_findings:#?}\n offline {offline_findings:#?}", entry.display()));
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 50, "{checked} fixtures");
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+}
+
+#[test]
+fn a_stalled_api_fails_the_scope_at_the_deadline() {
+    let fake = demo_fake();
+    let dir = tempfile::tempdir().expect("tempdir");
+    fake.fault(Fault { path_contains: ":searchAllIamPolicies", status: 0, retry_after: None, count: 10, message: String::new() });
+    let started = std::time::Instant::now();
+    let r = live(&fake, dir.path(), &["scan", "--gcp-org", ORG, "--timeout", "2", "--format", "json"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(started.elapsed() < std::time::Duration::from_secs(30), "the deadline bounds the wait");
+    let source = &r.json()["sources"][0];
+    assert_eq!(source["status"], "error");
+    assert!(source["errors"][0].as_str().is_some_and(|e| e.contains("timed out after 2 s")), "{source}");
 }
