@@ -166,7 +166,7 @@ fn one_pod() -> Vec<Value> {
 #[test]
 fn a_huge_retry_after_fails_the_source_at_once() {
     let fake = FakeK8s::start(one_pod());
-    fake.fault(Fault { path_contains: "/pods", status: 429, retry_after: Some(3600), count: 100 });
+    fake.fault(Fault { path_contains: "/pods", status: 429, retry_after: Some(3600), count: 100, message: None });
     let dir = tempfile::tempdir().expect("tempdir");
     let r = scan_k8s(&fake, dir.path(), &["--timeout", "60"]);
     assert_eq!(r.code, 2, "{}", r.stderr);
@@ -180,7 +180,7 @@ fn a_huge_retry_after_fails_the_source_at_once() {
 #[test]
 fn throttling_without_end_gives_up_after_bounded_attempts() {
     let fake = FakeK8s::start(one_pod());
-    fake.fault(Fault { path_contains: "/pods", status: 429, retry_after: None, count: 1000 });
+    fake.fault(Fault { path_contains: "/pods", status: 429, retry_after: None, count: 1000, message: None });
     let dir = tempfile::tempdir().expect("tempdir");
     let r = scan_k8s(&fake, dir.path(), &[]);
     assert_eq!(r.code, 2, "{}", r.stderr);
@@ -194,7 +194,7 @@ fn throttling_without_end_gives_up_after_bounded_attempts() {
 #[test]
 fn a_stalled_kubernetes_api_fails_at_the_deadline() {
     let fake = FakeK8s::start(one_pod());
-    fake.fault(Fault { path_contains: "/secrets", status: 0, retry_after: None, count: 100 });
+    fake.fault(Fault { path_contains: "/secrets", status: 0, retry_after: None, count: 100, message: None });
     let dir = tempfile::tempdir().expect("tempdir");
     let r = scan_k8s(&fake, dir.path(), &["--timeout", "3"]);
     assert_eq!(r.code, 2, "{}", r.stderr);

@@ -12,20 +12,10 @@ use std::sync::{Arc, Mutex};
 
 use serde_json::{Value, json};
 
+pub use crate::loopback::Fault;
 use crate::loopback::{Request, Response, serve};
 
 pub const TOKEN: &str = "ya29.wiscan-fake-access-token";
-
-/// One injected answer for requests whose path contains `path_contains`, `count` times.
-#[derive(Clone, Debug)]
-pub struct Fault {
-    pub path_contains: &'static str,
-    pub status: u16,
-    pub retry_after: Option<u32>,
-    pub count: usize,
-    /// The `google.rpc.Status` body's message (a test may plant a secret in it).
-    pub message: String,
-}
 
 /// What one project answers through the per-project APIs.
 #[derive(Clone, Debug, Default)]
@@ -137,22 +127,16 @@ fn answer(state: &Mutex<State>, request: &Request) -> Response {
             Some(("ACCESS_TOKEN_TYPE_UNSUPPORTED", "googleapis.com")),
         );
     }
-    if let Some(fault) = state.faults.iter_mut().find(|f| f.count > 0 && path.contains(f.path_contains)) {
-        fault.count -= 1;
-        let fault = fault.clone();
-        if fault.status == 0 {
-            return Response::json(0, "");
-        }
+    if let Some(fault) = Fault::take(&mut state.faults, path) {
+        let message = fault.message.clone().unwrap_or_default();
         let response = match fault.status {
-            403 => error(403, "PERMISSION_DENIED", &fault.message, Some(("IAM_PERMISSION_DENIED", "cloudasset.googleapis.com"))),
-            429 => error(429, "RESOURCE_EXHAUSTED", &fault.message, Some(("RATE_LIMIT_EXCEEDED", "googleapis.com"))),
-            503 => error(503, "UNAVAILABLE", &fault.message, None),
-            code => error(code, "INTERNAL", &fault.message, None),
+            0 => return Response::json(0, ""),
+            403 => error(403, "PERMISSION_DENIED", &message, Some(("IAM_PERMISSION_DENIED", "cloudasset.googleapis.com"))),
+            429 => error(429, "RESOURCE_EXHAUSTED", &message, Some(("RATE_LIMIT_EXCEEDED", "googleapis.com"))),
+            503 => error(503, "UNAVAILABLE", &message, None),
+            code => error(code, "INTERNAL", &message, None),
         };
-        return match fault.retry_after {
-            Some(seconds) => response.header("Retry-After", seconds),
-            None => response,
-        };
+        return fault.respond(response);
     }
     // Cloud Asset: `/v1/{scope}:searchAllIamPolicies`, `/v1/{scope}/assets`.
     let asset_scope = path.strip_prefix("/v1/").and_then(|p| p.strip_suffix(":searchAllIamPolicies").or_else(|| p.strip_suffix("/assets")));

@@ -8,19 +8,10 @@ use std::sync::{Arc, Mutex};
 
 use serde_json::{Value, json};
 
+pub use crate::loopback::Fault;
 use crate::loopback::{Request, Response, serve};
 
 pub const TOKEN: &str = "fake-token";
-
-/// One injected answer for requests whose path contains `path_contains`, `count` times. Status 0
-/// stalls: the request is read and never answered.
-#[derive(Clone, Debug)]
-pub struct Fault {
-    pub path_contains: &'static str,
-    pub status: u16,
-    pub retry_after: Option<u32>,
-    pub count: usize,
-}
 
 #[derive(Default)]
 struct State {
@@ -127,13 +118,11 @@ fn answer(state: &Mutex<State>, request: &Request) -> Response {
     if request.bearer() != Some(TOKEN) {
         return Response::json(401, status_body(401, "Unauthorized", "Unauthorized"));
     }
-    if let Some(fault) = state.faults.iter_mut().find(|f| f.count > 0 && path.contains(f.path_contains)) {
-        fault.count -= 1;
-        let (status, retry_after) = (fault.status, fault.retry_after);
-        if status == 0 {
+    if let Some(fault) = Fault::take(&mut state.faults, path) {
+        if fault.status == 0 {
             return Response::json(0, "");
         }
-        let (reason, message) = match status {
+        let (reason, message) = match fault.status {
             403 => (
                 "Forbidden",
                 format!(
@@ -145,11 +134,8 @@ fn answer(state: &Mutex<State>, request: &Request) -> Response {
             429 => ("TooManyRequests", "Too many requests, please try again later.".to_string()),
             _ => ("InternalError", "Internal error occurred: etcdserver: request timed out".to_string()),
         };
-        let response = Response::json(status, status_body(status, reason, &message));
-        return match retry_after {
-            Some(seconds) => response.header("Retry-After", seconds),
-            None => response,
-        };
+        let message = fault.message.clone().unwrap_or(message);
+        return fault.respond(Response::json(fault.status, status_body(fault.status, reason, &message)));
     }
     let Some(items) = state.lists.get(path) else {
         return Response::json(404, status_body(404, "NotFound", "the server could not find the requested resource"));

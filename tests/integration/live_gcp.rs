@@ -61,14 +61,14 @@ fn live_collection_of_an_organization_gives_the_offline_findings_through_throttl
         status: 429,
         retry_after: Some(0),
         count: 1,
-        message: "Quota exceeded for quota metric 'Search requests' and limit 'Search requests per minute'".into(),
+        message: Some("Quota exceeded for quota metric 'Search requests' and limit 'Search requests per minute'".into()),
     });
     fake.fault(Fault {
         path_contains: "/assets",
         status: 503,
         retry_after: None,
         count: 1,
-        message: "The service is currently unavailable.".into(),
+        message: Some("The service is currently unavailable.".into()),
     });
     let r = live(&fake, dir.path(), &["scan", "--gcp-org", ORG, "--format", "json", "--fail-on", "none"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -103,8 +103,14 @@ fn a_failed_or_partly_read_scope_is_visible_and_exits_2_without_leaking() {
     let message = format!(
         "Permission 'cloudasset.assets.listResource' denied on resource '//cloudresourcemanager.googleapis.com/organizations/{ORG}' (or it may not exist). {planted}"
     );
-    fake.fault(Fault { path_contains: "/assets", status: 403, retry_after: None, count: 100, message: message.clone() });
-    fake.fault(Fault { path_contains: "folders/99:searchAllIamPolicies", status: 403, retry_after: None, count: 100, message });
+    fake.fault(Fault { path_contains: "/assets", status: 403, retry_after: None, count: 100, message: Some(message.clone()) });
+    fake.fault(Fault {
+        path_contains: "folders/99:searchAllIamPolicies",
+        status: 403,
+        retry_after: None,
+        count: 100,
+        message: Some(message),
+    });
     let r = live(&fake, dir.path(), &["-vv", "scan", "--gcp-org", ORG, "--gcp-folder", "99", "--format", "json", "--fail-on", "none"]);
     assert_eq!(r.code, 2, "{}", r.stderr);
     let report = r.json();
@@ -232,7 +238,7 @@ fn every_gcp_rule_fixture_gives_the_same_findings_live() {
 fn a_stalled_api_fails_the_scope_at_the_deadline() {
     let fake = demo_fake();
     let dir = tempfile::tempdir().expect("tempdir");
-    fake.fault(Fault { path_contains: ":searchAllIamPolicies", status: 0, retry_after: None, count: 10, message: String::new() });
+    fake.fault(Fault { path_contains: ":searchAllIamPolicies", status: 0, retry_after: None, count: 10, message: None });
     let started = std::time::Instant::now();
     let r = live(&fake, dir.path(), &["scan", "--gcp-org", ORG, "--timeout", "2", "--format", "json"]);
     assert_eq!(r.code, 2, "{}", r.stderr);

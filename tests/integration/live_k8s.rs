@@ -78,7 +78,7 @@ fn live_and_offline_scans_of_the_same_objects_agree() {
 #[test]
 fn forbidden_secrets_make_a_visible_partial_scan() {
     let fake = FakeK8s::start(demo_objects());
-    fake.fault(Fault { path_contains: "/secrets", status: 403, retry_after: None, count: 100 });
+    fake.fault(Fault { path_contains: "/secrets", status: 403, retry_after: None, count: 100, message: None });
     let dir = tempfile::tempdir().expect("tempdir");
     let live = scan_live(&fake, dir.path(), &["--fail-on", "none"]);
     assert_eq!(live.code, 2, "a partial collection fails closed");
@@ -97,8 +97,8 @@ fn forbidden_secrets_make_a_visible_partial_scan() {
 #[test]
 fn throttling_and_server_errors_are_retried() {
     let fake = FakeK8s::start(demo_objects());
-    fake.fault(Fault { path_contains: "/pods", status: 429, retry_after: Some(1), count: 2 });
-    fake.fault(Fault { path_contains: "/deployments", status: 500, retry_after: None, count: 1 });
+    fake.fault(Fault { path_contains: "/pods", status: 429, retry_after: Some(1), count: 2, message: None });
+    fake.fault(Fault { path_contains: "/deployments", status: 500, retry_after: None, count: 1, message: None });
     let dir = tempfile::tempdir().expect("tempdir");
     let live = scan_live(&fake, dir.path(), &["--fail-on", "none"]);
     assert_eq!(live.code, 0, "{}", live.stderr);
@@ -108,7 +108,7 @@ fn throttling_and_server_errors_are_retried() {
     assert_eq!(first_pods, 3, "two throttled answers, then success: {requests:?}");
 
     let failing = FakeK8s::start(demo_objects());
-    failing.fault(Fault { path_contains: "/networkpolicies", status: 500, retry_after: None, count: 100 });
+    failing.fault(Fault { path_contains: "/networkpolicies", status: 500, retry_after: None, count: 100, message: None });
     let live = scan_live(&failing, dir.path(), &["--fail-on", "none"]);
     assert_eq!(live.code, 2);
     assert!(live.report["sources"][0]["errors"].to_string().contains("listing networkpolicies: server error (500"));
@@ -157,7 +157,7 @@ fn cilium_policies_are_read_live_and_missing_crds_are_not_errors() {
     let dir = tempfile::tempdir().expect("tempdir");
     let with_policy = FakeK8s::start(objects.clone());
     // A cluster without Calico answers 404 for its API: skipped, not an error.
-    with_policy.fault(Fault { path_contains: "/apis/projectcalico.org/", status: 404, retry_after: None, count: 100 });
+    with_policy.fault(Fault { path_contains: "/apis/projectcalico.org/", status: 404, retry_after: None, count: 100, message: None });
     let live = scan_live(&with_policy, dir.path(), &["--fail-on", "none"]);
     assert_eq!(live.code, 0, "{}", live.stderr);
     assert!(with_policy.requests().iter().any(|r| r.starts_with("/apis/projectcalico.org/")), "Calico's API was asked for");

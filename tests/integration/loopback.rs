@@ -48,6 +48,34 @@ impl Response {
 
 pub type Handler = Arc<dyn Fn(&Request) -> Response + Send + Sync>;
 
+/// One injected answer for requests whose path contains `path_contains`, `count` times; each fake
+/// turns it into its API's error body (with `message`, or its usual text). Status 0 stalls.
+#[derive(Clone, Debug)]
+pub struct Fault {
+    pub path_contains: &'static str,
+    pub status: u16,
+    pub retry_after: Option<u32>,
+    pub count: usize,
+    pub message: Option<String>,
+}
+
+impl Fault {
+    /// The first fault left for `path`, counted down.
+    pub fn take(faults: &mut [Fault], path: &str) -> Option<Fault> {
+        let fault = faults.iter_mut().find(|f| f.count > 0 && path.contains(f.path_contains))?;
+        fault.count -= 1;
+        Some(fault.clone())
+    }
+
+    /// The answer with the fault's `Retry-After`, if it has one.
+    pub fn respond(&self, response: Response) -> Response {
+        match self.retry_after {
+            Some(seconds) => response.header("Retry-After", seconds),
+            None => response,
+        }
+    }
+}
+
 /// Serves `handler` on `127.0.0.1:0`; returns `http://127.0.0.1:PORT`.
 pub fn serve(handler: Handler) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
