@@ -121,7 +121,7 @@ impl WorkloadIdentityProvider {
 }
 
 /// An IAM condition on a binding (`version: 3` policies).
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct BindingCondition {
     pub title: Option<String>,
     pub expression: String,
@@ -260,19 +260,21 @@ pub struct GcpIndex {
     pub providers_by_pool: HashMap<String, Vec<usize>>,
     /// Cluster key → positions in `node_pools`.
     pub node_pools_by_cluster: HashMap<String, Vec<usize>>,
+    /// Workload pool (`PROJECT.svc.id.goog`) → positions in `clusters`.
+    pub clusters_by_workload_pool: HashMap<String, Vec<usize>>,
 }
 
 impl GcpInventory {
     /// Drops records that several inputs describe twice (an asset export next to `gcloud` lists),
-    /// keeping the first read, and sorts for stable reports.
+    /// keeping the first read.
     pub fn consolidate(&mut self) {
-        dedup_by_key(&mut self.service_accounts, |s| s.email.to_ascii_lowercase());
-        dedup_by_key(&mut self.keys, |k| k.key_id.clone());
-        dedup_by_key(&mut self.pools, |p| p.name.clone());
-        dedup_by_key(&mut self.providers, |p| p.name.clone());
-        dedup_by_key(&mut self.bindings, |b| (b.resource.clone(), b.role.clone(), b.member.clone(), b.condition.clone()));
-        dedup_by_key(&mut self.clusters, GkeCluster::key);
-        dedup_by_key(&mut self.node_pools, |n| (n.cluster.clone(), n.name.clone()));
+        dedup_by_key!(self.service_accounts, |s| s.email.to_ascii_lowercase());
+        dedup_by_key!(self.keys, |k| &k.key_id);
+        dedup_by_key!(self.pools, |p| &p.name);
+        dedup_by_key!(self.providers, |p| &p.name);
+        dedup_by_key!(self.bindings, |b| (&b.resource, &b.role, &b.member, &b.condition));
+        dedup_by_key!(self.clusters, |c| c.key());
+        dedup_by_key!(self.node_pools, |n| (&n.cluster, &n.name));
     }
 
     /// How a service account is keyed in the indexes: its lower-case email, found from a unique ID
@@ -305,12 +307,11 @@ impl GcpInventory {
         for (i, n) in self.node_pools.iter().enumerate() {
             index.node_pools_by_cluster.entry(n.cluster.clone()).or_default().push(i);
         }
+        for (i, c) in self.clusters.iter().enumerate() {
+            if let Some(pool) = &c.workload_pool {
+                index.clusters_by_workload_pool.entry(pool.clone()).or_default().push(i);
+            }
+        }
         index
     }
-}
-
-/// Keeps the first record of each key, in a stable order sorted by key.
-fn dedup_by_key<T, K: Ord>(items: &mut Vec<T>, key: impl Fn(&T) -> K) {
-    items.sort_by_cached_key(|item| key(item));
-    items.dedup_by(|later, earlier| key(later) == key(earlier));
 }

@@ -32,18 +32,25 @@ pub(crate) fn link_clusters(inventory: &mut Inventory, links: &[ClusterLink]) ->
             decided.push((input.clone(), name));
         }
     }
-    let (eks, gke) = (&inventory.aws.clusters, &inventory.gcp.clusters);
-    if decided.is_empty() && inputs.len() == 1 && eks.len() + gke.len() == 1 {
-        let name = eks.first().map(|c| c.name.clone()).or_else(|| gke.first().map(|c| c.name.clone())).expect("one cluster");
+    let (eks, gke, aks) = (&inventory.aws.clusters, &inventory.gcp.clusters, &inventory.azure.clusters);
+    if decided.is_empty() && inputs.len() == 1 && eks.len() + gke.len() + aks.len() == 1 {
+        let name = eks
+            .first()
+            .map(|c| c.name.clone())
+            .or_else(|| gke.first().map(|c| c.name.clone()))
+            .or_else(|| aks.first().map(|c| c.name.clone()))
+            .expect("one cluster");
         decided.push((inputs[0].clone(), name));
     }
     for (input, name) in decided {
         // Typed by the cloud that describes it; a name nothing describes (or two clouds do) stays a name.
         let eks: Vec<_> = inventory.aws.clusters.iter().filter(|c| c.name == name).collect();
         let gke: Vec<_> = inventory.gcp.clusters.iter().filter(|c| c.name == name).collect();
-        let cluster = match (eks.as_slice(), gke.as_slice()) {
-            ([eks], []) => CloudCluster::Eks { name, arn: eks.arn.clone(), issuer: eks.issuer.as_ref().map(|i| i.key()) },
-            ([], [gke]) => CloudCluster::Gke {
+        let aks: Vec<_> = inventory.azure.clusters.iter().filter(|c| c.name == name).collect();
+        let cluster = match (eks.as_slice(), gke.as_slice(), aks.as_slice()) {
+            ([eks], [], []) => CloudCluster::Eks { name, arn: eks.arn.clone(), issuer: eks.issuer.as_ref().map(|i| i.key()) },
+            ([], [], [aks]) => CloudCluster::Aks { resource_id: aks.id.clone(), name, issuer: aks.oidc_issuer.clone() },
+            ([], [gke], []) => CloudCluster::Gke {
                 project: gke.project.clone(),
                 location: gke.location.clone(),
                 name,
@@ -56,22 +63,34 @@ pub(crate) fn link_clusters(inventory: &mut Inventory, links: &[ClusterLink]) ->
     unmatched
 }
 
-/// The one collected cluster the cloud side names for these ServiceAccounts: the EKS cluster whose
-/// issuer the annotated roles trust for them (asked of the federation model), or the GKE cluster
-/// through whose workload pool the annotated service accounts' bindings cover them.
+/// The one collected cluster the cloud side names for these ServiceAccounts: the EKS or AKS cluster
+/// whose issuer the annotated roles or identities trust for them (asked of the federation model),
+/// or the GKE cluster through whose workload pool the annotated service accounts' bindings cover them.
 fn learned_from_trusts(inventory: &Inventory, input: &str) -> Option<String> {
     let index = &inventory.index;
     let mut votes: BTreeMap<String, usize> = BTreeMap::new();
+    for sa in inventory.k8s.service_accounts.iter().filter(|s| s.cluster.input == input) {
+        let Some(client_id) = sa.identity.azure_client_id.as_deref() else { continue };
+        let subject = format!("system:serviceaccount:{}:{}", sa.namespace, sa.name);
+        for trust in inventory.federation.of_identity(&client_id.to_ascii_lowercase()) {
+            let issuer = crate::model::azure::issuer_key(trust.issuer.as_str());
+            let Some(&cluster) = index.azure.clusters_by_issuer.get(&issuer) else { continue };
+            if admits_subject(trust, &subject) {
+                *votes.entry(inventory.azure.clusters[cluster].name.clone()).or_default() += 1;
+            }
+        }
+    }
     for sa in inventory.k8s.service_accounts.iter().filter(|s| s.cluster.input == input) {
         let Some(email) = sa.identity.gcp_service_account.as_deref() else { continue };
         let account = inventory.gcp_account_key(email);
         let grants = index.gcp.bindings_on_service_account.get(&account).into_iter().flatten().map(|&i| &inventory.gcp.bindings[i]);
         let members: Vec<Member> = grants.filter(|b| b.role == WORKLOAD_IDENTITY_USER).map(|b| Member::parse(&b.member)).collect();
-        for cluster in &inventory.gcp.clusters {
-            let Some(pool) = &cluster.workload_pool else { continue };
-            let url = cluster.url();
-            if members.iter().any(|m| m.covers_service_account(pool, Some(&url), &sa.namespace, &sa.name)) {
-                *votes.entry(cluster.name.clone()).or_default() += 1;
+        for (pool, clusters) in &index.gcp.clusters_by_workload_pool {
+            for cluster in clusters.iter().map(|&c| &inventory.gcp.clusters[c]) {
+                let url = cluster.url();
+                if members.iter().any(|m| m.covers_service_account(pool, Some(&url), &sa.namespace, &sa.name)) {
+                    *votes.entry(cluster.name.clone()).or_default() += 1;
+                }
             }
         }
     }
