@@ -1,7 +1,7 @@
 //! Whether pods of a cluster can reach the instance metadata service from the node side.
 //!
 //! Each cloud contributes its node facts here (EKS worker metadata options, GKE node pools'
-//! workload metadata mode; AKS's pod link-local setting when that source arrives), so K8S002 asks one
+//! workload metadata mode, AKS's pod link-local setting), so K8S002 asks one
 //! question and never knows which cloud answered.
 
 use super::Inventory;
@@ -107,11 +107,18 @@ impl NodeFacts for GcpInventory {
     }
 }
 
-// TODO(#12): AKS's pod link-local setting.
-
+/// AKS: `networkProfile.podLinkLocalAccess: None` keeps pods without host networking from the
+/// node's IMDS; the default, `IMDS`, lets them reach it.
 impl NodeFacts for AzureInventory {
-    fn node_imds(&self, _cluster: &CloudCluster) -> Option<NodeImds> {
-        None
+    fn node_imds(&self, cluster: &CloudCluster) -> Option<NodeImds> {
+        let CloudCluster::Aks { resource_id, .. } = cluster else { return None };
+        let described = self.clusters.iter().find(|c| c.id.eq_ignore_ascii_case(resource_id))?;
+        Some(if described.pods_reach_imds() {
+            let setting = described.pod_link_local_access.as_deref().unwrap_or("IMDS, the default");
+            NodeImds::Reachable(format!("podLinkLocalAccess is {setting}"))
+        } else {
+            NodeImds::Blocked
+        })
     }
 }
 

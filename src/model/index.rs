@@ -29,6 +29,8 @@ pub struct Index {
     pub workload_keys: HashSet<(String, String, String)>,
     /// The Google Cloud part's lookups.
     pub gcp: super::gcp::GcpIndex,
+    /// The Azure part's lookups.
+    pub azure: super::azure::AzureIndex,
 }
 
 impl Index {
@@ -68,6 +70,7 @@ impl Index {
             index.workload_keys.insert((w.cluster.input.clone(), w.namespace.clone(), format!("{}/{}", w.kind, w.name)));
         }
         index.gcp = inventory.gcp.build_index();
+        index.azure = inventory.azure.build_index();
         index
     }
 }

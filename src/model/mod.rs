@@ -38,6 +38,21 @@ macro_rules! inventory_part {
     (@count facts $list:expr) => { 0 };
 }
 
+/// Keeps the first record of each key (records read twice, from several inputs), in input order
+/// (inputs are merged in path order, so it is stable). The key borrows its fields and is hashed:
+/// 100k bindings are checked in one pass, without cloning or sorting their strings (sorting them
+/// with cloned keys was most of the time of a large Cloud Asset scan).
+macro_rules! dedup_by_key {
+    ($items:expr, |$item:ident| $key:expr) => {{
+        let keep: Vec<bool> = {
+            let mut seen = std::collections::HashSet::with_capacity($items.len());
+            $items.iter().map(|$item| seen.insert($key)).collect()
+        };
+        let mut keep = keep.into_iter();
+        $items.retain(|_| keep.next().unwrap_or(true));
+    }};
+}
+
 pub mod aws;
 mod aws_join;
 pub mod azure;
@@ -61,7 +76,6 @@ pub struct Inventory {
     pub aws: AwsInventory,
     pub k8s: K8sInventory,
     pub gcp: gcp::GcpInventory,
-    /// Filled by the Azure source (not yet collected).
     pub azure: azure::AzureInventory,
     pub index: Index,
     /// Every federation trust of the scan, derived after the last merge (`policy::prepare`).
@@ -86,6 +100,7 @@ impl Inventory {
         self.aws.consolidate();
         self.k8s.consolidate();
         self.gcp.consolidate();
+        self.azure.consolidate();
         self.index = Index::build(self);
     }
 

@@ -2,9 +2,10 @@
 //!
 //! This is the one place that knows what policies mean: AWS IAM's evaluation rules (rules ask
 //! through [`TrustQuestions`] and [`TrustGrant`]), Google Cloud members, bindings and provider
-//! conditions (`members`, `gcp`, `provider_condition`), and the provider-neutral federation model
+//! conditions (`members`, `gcp`, `provider_condition`), Azure federated credentials (`azure`), and the provider-neutral federation model
 //! both fill (`federation`). Rules never look at raw JSON or member strings.
 
+pub mod azure;
 pub mod document;
 pub mod federation;
 pub mod gcp;
@@ -30,6 +31,7 @@ pub fn prepare(inventory: &mut Inventory, links: &[ClusterLink]) -> Vec<ClusterL
     inventory.finish();
     let mut trusts = federation::aws_trusts(inventory);
     trusts.extend(federation::gcp_trusts(inventory));
+    trusts.extend(federation::azure_trusts(inventory));
     inventory.federation = crate::model::federation::Federation::new(trusts);
     link::link_clusters(inventory, links)
 }

@@ -3,6 +3,7 @@
 //! module questions, never files, APIs or config.
 
 pub mod aws;
+pub mod azure;
 pub mod gcp;
 pub mod k8s;
 pub mod meta;
@@ -94,6 +95,12 @@ pub static ALL: &[&dyn Rule] = &[
     &aws::static_access_key::StaticAccessKey,
     &aws::node_imds_reachable::NodeImdsReachable,
     &aws::oidc_provider_stale::OidcProviderStale,
+    &azure::fic_subject_wildcard::FicSubjectWildcard,
+    &azure::fic_audience_unexpected::FicAudienceUnexpected,
+    &azure::fic_issuer_unknown::FicIssuerUnknown,
+    &azure::app_client_secret::AppClientSecret,
+    &azure::mi_broad_role::MiBroadRole,
+    &azure::aks_imds_reachable::AksImdsReachable,
     &gcp::gke_namespace_wide_grant::GkeNamespaceWideGrant,
     &gcp::wif_pool_wide_grant::WifPoolWideGrant,
     &gcp::wif_provider_no_condition::WifProviderNoCondition,

@@ -5,6 +5,7 @@
 //! decides the exit status. Files are parsed in parallel and merged in path order.
 
 pub mod aws;
+pub mod azure;
 pub mod credentials;
 pub mod gcp;
 pub mod k8s;

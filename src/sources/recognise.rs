@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use serde::de::IgnoredAny;
 
-use super::{Recognised, SourceError, aws, gcp, k8s, snapshot, yaml};
+use super::{Recognised, SourceError, aws, azure, gcp, k8s, snapshot, yaml};
 
 /// One input format: its name, whether it claims a document, and how it reads one.
 pub struct Reader {
@@ -37,10 +37,11 @@ pub static READERS: &[Reader] = &[
     },
     Reader {
         name: "Kubernetes JSON",
-        claims: |s| s.is_json() && !snapshot::looks_like_snapshot(s.text) && s.has_top_level_key(&["apiVersion", "kind"]),
+        claims: |s| s.is_json() && !snapshot::looks_like_snapshot(s.text) && s.has_top_level_key(&["apiVersion"]),
         read: |i| k8s::read_json(i.path, i.cluster_input, i.text),
     },
     Reader { name: "Google Cloud JSON", claims: gcp::claims, read: |i| gcp::read(i.path, i.text) },
+    Reader { name: "Azure JSON", claims: azure::claims, read: |i| azure::read(i.path, i.text) },
     Reader {
         name: "AWS credential report CSV",
         claims: |s| !s.is_json() && aws::looks_like_credential_report_csv(s.text),

@@ -106,6 +106,8 @@ fn json_report_contract_and_determinism() {
         "fixtures/demo/k8s",
         "--from",
         "fixtures/demo/gcp",
+        "--from",
+        "fixtures/demo/azure",
         "--format",
         "json",
     ]);
@@ -122,9 +124,11 @@ fn json_report_contract_and_determinism() {
     let total = ra["summary"]["total"].as_u64().expect("total");
     let by: u64 = ra["summary"]["by_severity"].as_object().expect("by").values().map(|v| v.as_u64().expect("n")).sum();
     assert_eq!(total, by);
-    assert!(ra["sources"].as_array().expect("sources").iter().all(|s| (s["provider"] == "aws"
-        || s["provider"] == "k8s"
-        || s["provider"] == "gcp")
-        && s["status"] == "ok"
-        && s["objects"].is_u64()));
+    assert!(
+        ra["sources"]
+            .as_array()
+            .expect("sources")
+            .iter()
+            .all(|s| ["aws", "k8s", "gcp", "azure"].iter().any(|p| s["provider"] == *p) && s["status"] == "ok" && s["objects"].is_u64())
+    );
 }

@@ -3,6 +3,7 @@
 mod bad_input;
 mod catalogue;
 mod cli;
+mod cloud_inputs;
 mod common;
 mod fail_closed;
 mod fail_closed_live;
@@ -12,7 +13,6 @@ mod fake_gcp;
 mod fake_k8s;
 mod fingerprints;
 mod formats;
-mod gcp_inputs;
 mod generated;
 #[cfg(feature = "aws")]
 mod live_aws;

@@ -283,3 +283,78 @@ fn google_cloud_key_material_never_leaks() {
     }
     assert!(snapshot.contains("uploader@leaky.iam.gserviceaccount.com"), "the key's metadata is kept");
 }
+
+/// Azure client secrets planted in every Azure input kind: `az ad app credential reset` output, a
+/// Graph page whose `secretText` is set (as `addPassword` returns it), hints, and free-text fields
+/// of identities, credentials, clusters and role assignments.
+const AZURE_PLANT: &str = "Zt38Q~wiscanAZUREplantXk9bLq_PzD7sNcY4hJ";
+
+#[test]
+fn azure_client_secrets_never_leak() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let write = |name: &str, text: String| std::fs::write(d.join(name), text).expect("write");
+    write(
+        "reset.json",
+        format!(
+            r#"{{"appId": "b7fb00df-a126-4288-9891-dd2fc94e7668", "password": "{AZURE_PLANT}", "tenant": "8d3c1a52-7f4e-4b9a-9c61-2e5f0a7b3d19"}}"#
+        ),
+    );
+    write(
+        "graph.json",
+        format!(
+            r#"{{"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#applications", "value": [{{"appId": "b7fb00df-a126-4288-9891-dd2fc94e7668", "displayName": "leaky", "id": "5f0c2a9e-1b7d-4c3e-8a6f-2d9b4e7c1a30", "notes": "{AZURE_PLANT}",
+              "passwordCredentials": [{{"customKeyIdentifier": null, "displayName": "{AZURE_PLANT}", "endDateTime": "2027-06-01T00:00:00Z", "hint": "Zt3", "keyId": "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", "secretText": "{AZURE_PLANT}", "startDateTime": "2026-06-01T00:00:00Z"}}],
+              "federatedIdentityCredentials": [{{"audiences": ["api://AzureADTokenExchange"], "description": "{AZURE_PLANT}", "id": "9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b", "issuer": "https://token.actions.githubusercontent.com", "name": "gh", "subject": "repo:acme/api:environment:prod"}}]}}]}}"#
+        ),
+    );
+    write(
+        "identities.json",
+        format!(
+            r#"[{{"clientId": "3c2b1a09-8f7e-4d6c-9b5a-4e3d2c1b0a9f", "id": "/subscriptions/5e2c9a14-3b7d-4f80-a6c1-9d2e7b4f8a63/resourcegroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-leaky", "location": "westeurope", "name": "id-leaky", "principalId": "7d6c5b4a-3e2f-4a1b-9c8d-7e6f5a4b3c2d", "resourceGroup": "rg", "tags": {{"secret": "{AZURE_PLANT}"}}, "tenantId": "8d3c1a52-7f4e-4b9a-9c61-2e5f0a7b3d19", "type": "Microsoft.ManagedIdentity/userAssignedIdentities"}}]"#
+        ),
+    );
+    write(
+        "aks.json",
+        format!(
+            r#"{{"id": "/subscriptions/5e2c9a14-3b7d-4f80-a6c1-9d2e7b4f8a63/resourcegroups/rg/providers/Microsoft.ContainerService/managedClusters/aks-leaky", "name": "aks-leaky", "location": "westeurope", "servicePrincipalProfile": {{"clientId": "msi", "secret": "{AZURE_PLANT}"}}, "oidcIssuerProfile": {{"enabled": true, "issuerUrl": "https://westeurope.oic.prod-aks.azure.com/8d3c1a52-7f4e-4b9a-9c61-2e5f0a7b3d19/1f7b2c9e-4a6d-4e8b-b3f5-7c0d2a9e6b41/"}}, "networkProfile": {{"podLinkLocalAccess": "IMDS"}}}}"#
+        ),
+    );
+    let path = d.to_string_lossy().to_string();
+    let mut outputs: Vec<(String, String)> = Vec::new();
+    for format in ["table", "json", "sarif"] {
+        let r = run(&["-vv", "scan", "--from", &path, "--format", format, "--fail-on", "none"]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        outputs.push((format!("{format} stdout"), r.stdout));
+        outputs.push((format!("{format} stderr"), r.stderr));
+    }
+    let json = &outputs[2].1;
+    for rule in ["AZ004", "AZ006"] {
+        assert!(json.contains(rule), "{rule} should fire on the planted inputs:\n{json}");
+    }
+    let snap = d.join("azure.snapshot");
+    let r = run(&["-vv", "collect", "--from", &path, "--out", &snap.to_string_lossy()]);
+    outputs.push(("collect stderr".into(), r.stderr));
+    outputs.push(("snapshot".into(), std::fs::read_to_string(&snap).expect("snapshot")));
+    // Broken inputs whose errors could quote the secret.
+    let broken = d.join("broken");
+    std::fs::create_dir(&broken).expect("dir");
+    std::fs::write(
+        broken.join("dates.json"),
+        format!(r#"[{{"appId": "a", "id": "b", "passwordCredentials": [{{"keyId": "k", "endDateTime": "{AZURE_PLANT}"}}]}}]"#),
+    )
+    .expect("write");
+    std::fs::write(
+        broken.join("types.json"),
+        format!(r#"[{{"clientId": "c", "principalId": ["{AZURE_PLANT}"], "id": "/x/userAssignedIdentities/y"}}]"#),
+    )
+    .expect("write");
+    let r = run(&["-vv", "scan", "--from", &broken.to_string_lossy()]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    outputs.push(("errors".into(), r.stderr));
+    for (name, text) in &outputs {
+        for secret in [AZURE_PLANT, "wiscanAZUREplant", "\"Zt3\""] {
+            assert!(!text.contains(secret), "{name} leaks {secret}:\n{text}");
+        }
+    }
+}

@@ -30,6 +30,8 @@ fn snapshot_round_trip_gives_the_same_findings() {
             "fixtures/demo/k8s",
             "--from",
             "fixtures/demo/gcp",
+            "--from",
+            "fixtures/demo/azure",
             "--out",
             &rest.to_string_lossy()
         ])
@@ -66,6 +68,8 @@ fn shards_merge_into_the_findings_of_one_scan_and_keep_partial_collections_faili
         "fixtures/demo/gcp/asset",
         "fixtures/demo/gcp/iam",
         "fixtures/demo/gcp/container",
+        "fixtures/demo/k8s/payments-aks",
+        "fixtures/demo/azure",
     ];
     for (i, scope) in scopes.iter().enumerate() {
         let out = shards.path().join(format!("shard-{i}.json"));

@@ -3,8 +3,8 @@
 //! Every struct mirrors one model record; conversions run both ways. Field names are the format:
 //! renaming one is a new version.
 //!
-//! Google Cloud records were added to version 1 as an optional section (`gcp.rs`); Azure records
-//! are not part of it yet.
+//! Google Cloud and Azure records were added to version 1 as optional sections (`gcp.rs`,
+//! `azure.rs`).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -14,8 +14,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{aws, iam_policy, issuer::Issuer, k8s};
 
+mod azure;
 mod gcp;
 use crate::provenance::Origin;
+use azure::AzureV1;
 use gcp::GcpV1;
 
 /// Where a record was read: a file and line, or a live scope.
@@ -50,7 +52,7 @@ impl From<OriginV1> for Origin {
     }
 }
 
-/// The inventory: AWS, Kubernetes and Google Cloud records.
+/// The inventory: AWS, Kubernetes, Google Cloud and Azure records.
 #[derive(Serialize, Deserialize, Default)]
 pub struct InventoryV1 {
     #[serde(default)]
@@ -59,6 +61,8 @@ pub struct InventoryV1 {
     pub k8s: K8sV1,
     #[serde(default, skip_serializing_if = "GcpV1::is_empty")]
     pub gcp: GcpV1,
+    #[serde(default, skip_serializing_if = "AzureV1::is_empty")]
+    pub azure: AzureV1,
 }
 
 #[derive(Serialize, Deserialize, Default)]
@@ -570,6 +574,7 @@ impl From<&crate::model::Inventory> for InventoryV1 {
                     .collect(),
             },
             gcp: (&inv.gcp).into(),
+            azure: (&inv.azure).into(),
         }
     }
 }
@@ -799,6 +804,7 @@ impl InventoryV1 {
             })
             .collect();
         inv.gcp = self.gcp.into();
+        inv.azure = self.azure.into();
         Ok(inv)
     }
 }
