@@ -45,6 +45,7 @@ complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l aws-region -d 'AW
 complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l gcp-org -d 'Google Cloud organization (numeric ID) to collect from with Application Default Credentials, through Cloud Asset Inventory; repeatable' -r
 complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l gcp-folder -d 'Google Cloud folder (numeric ID) to collect from; repeatable' -r
 complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l gcp-project -d 'Google Cloud project (ID or number) to collect from; repeatable. Without the Cloud Asset API, the project is read through the IAM, Resource Manager and GKE APIs' -r
+complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l azure-subscription -d 'Azure subscription to collect from; repeatable (implies --azure)' -r
 complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l kube-context -d 'Kubeconfig context to collect from; repeatable, contexts are read in parallel (implies --k8s)' -r
 complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l timeout -d 'Seconds each live source (account, context) may take, retries and waits included; past it the source fails (exit 2)' -r
 complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l shard -d 'Read only shard INDEX of COUNT of the live sources given (profiles, roles, contexts, in the order given): one process per shard, e.g. an indexed Job\'s `$(JOB_COMPLETION_INDEX)/COUNT`. `--from` inputs are always read' -r
@@ -69,6 +70,7 @@ always\t''
 never\t''"
 complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l allow-partial -d 'Report unreadable inputs and failed sources but do not exit 2 for them'
 complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l aws -d 'Collect live from AWS with the standard credential chain (environment, profile, SSO, web identity)'
+complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l azure -d 'Collect live from Azure with the standard credential chain (environment, workload identity, managed identity, Azure CLI): every visible subscription, and the tenant\'s Microsoft Graph'
 complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l k8s -d 'Collect live from Kubernetes: the current kubeconfig context, or in-cluster configuration'
 complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l no-secrets -d 'Do not list Secrets, and do not read ConfigMaps\' contents'
 complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l sarif-include-suppressed -d 'SARIF: include suppressed and baselined findings, marked with `suppressions`'
@@ -85,6 +87,7 @@ complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l aws-region -d 
 complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l gcp-org -d 'Google Cloud organization (numeric ID) to collect from with Application Default Credentials, through Cloud Asset Inventory; repeatable' -r
 complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l gcp-folder -d 'Google Cloud folder (numeric ID) to collect from; repeatable' -r
 complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l gcp-project -d 'Google Cloud project (ID or number) to collect from; repeatable. Without the Cloud Asset API, the project is read through the IAM, Resource Manager and GKE APIs' -r
+complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l azure-subscription -d 'Azure subscription to collect from; repeatable (implies --azure)' -r
 complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l kube-context -d 'Kubeconfig context to collect from; repeatable, contexts are read in parallel (implies --k8s)' -r
 complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l timeout -d 'Seconds each live source (account, context) may take, retries and waits included; past it the source fails (exit 2)' -r
 complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l shard -d 'Read only shard INDEX of COUNT of the live sources given (profiles, roles, contexts, in the order given): one process per shard, e.g. an indexed Job\'s `$(JOB_COMPLETION_INDEX)/COUNT`. `--from` inputs are always read' -r
@@ -94,6 +97,7 @@ always\t''
 never\t''"
 complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l allow-partial -d 'Report unreadable inputs and failed sources but do not exit 2 for them'
 complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l aws -d 'Collect live from AWS with the standard credential chain (environment, profile, SSO, web identity)'
+complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l azure -d 'Collect live from Azure with the standard credential chain (environment, workload identity, managed identity, Azure CLI): every visible subscription, and the tenant\'s Microsoft Graph'
 complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l k8s -d 'Collect live from Kubernetes: the current kubeconfig context, or in-cluster configuration'
 complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l no-secrets -d 'Do not list Secrets, and do not read ConfigMaps\' contents'
 complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -s v -l verbose -d 'Increase logging verbosity'

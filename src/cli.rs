@@ -110,6 +110,15 @@ pub struct InputArgs {
     #[arg(long = "gcp-project", value_name = "PROJECT", help_heading = "Live sources")]
     pub gcp_projects: Vec<String>,
 
+    /// Collect live from Azure with the standard credential chain (environment, workload identity,
+    /// managed identity, Azure CLI): every visible subscription, and the tenant's Microsoft Graph
+    #[arg(long, help_heading = "Live sources")]
+    pub azure: bool,
+
+    /// Azure subscription to collect from; repeatable (implies --azure)
+    #[arg(long = "azure-subscription", value_name = "ID", help_heading = "Live sources")]
+    pub azure_subscriptions: Vec<String>,
+
     /// Collect live from Kubernetes: the current kubeconfig context, or in-cluster configuration
     #[arg(long, help_heading = "Live sources")]
     pub k8s: bool,
@@ -158,6 +167,8 @@ enum LiveScope {
     AwsProfile(String),
     AwsRole(String),
     Gcp(crate::sources::live::GcpScope),
+    AzureAll,
+    AzureSubscription(String),
     K8sCurrent,
     K8sContext(String),
 }
@@ -180,6 +191,12 @@ impl InputArgs {
             scopes.extend(unique(&self.gcp_folders).into_iter().map(|id| LiveScope::Gcp(GcpScope::Folder(id))));
             scopes.extend(unique(&self.gcp_projects).into_iter().map(|id| LiveScope::Gcp(GcpScope::Project(id))));
         }
+        if self.azure || !self.azure_subscriptions.is_empty() {
+            scopes.extend(unique(&self.azure_subscriptions).into_iter().map(LiveScope::AzureSubscription));
+            if self.azure_subscriptions.is_empty() {
+                scopes.push(LiveScope::AzureAll);
+            }
+        }
         if self.k8s || !self.kube_contexts.is_empty() {
             scopes.extend(unique(&self.kube_contexts).into_iter().map(LiveScope::K8sContext));
             if self.kube_contexts.is_empty() {
@@ -191,6 +208,7 @@ impl InputArgs {
         }
         let (mut aws, mut k8s) = (None::<crate::sources::live::AwsOptions>, None::<crate::sources::live::K8sOptions>);
         let mut gcp = None::<crate::sources::live::GcpOptions>;
+        let mut azure = None::<crate::sources::live::AzureOptions>;
         for scope in scopes {
             match scope {
                 LiveScope::AwsDefault => {
@@ -199,6 +217,10 @@ impl InputArgs {
                 LiveScope::AwsProfile(p) => aws.get_or_insert_with(Default::default).profiles.push(p),
                 LiveScope::AwsRole(r) => aws.get_or_insert_with(Default::default).role_arns.push(r),
                 LiveScope::Gcp(scope) => gcp.get_or_insert_with(Default::default).scopes.push(scope),
+                LiveScope::AzureAll => {
+                    azure.get_or_insert_with(Default::default);
+                }
+                LiveScope::AzureSubscription(s) => azure.get_or_insert_with(Default::default).subscriptions.push(s),
                 LiveScope::K8sCurrent => {
                     k8s.get_or_insert_with(Default::default);
                 }
@@ -214,9 +236,15 @@ impl InputArgs {
         if let Some(gcp) = &mut gcp {
             gcp.endpoint = std::env::var("WISCAN_GCP_ENDPOINT").ok().filter(|e| !e.is_empty());
         }
+        if let Some(azure) = &mut azure {
+            let endpoint = |var: &str| std::env::var(var).ok().filter(|e| !e.is_empty());
+            azure.arm_endpoint = endpoint("WISCAN_AZURE_ARM_ENDPOINT");
+            azure.graph_endpoint = endpoint("WISCAN_AZURE_GRAPH_ENDPOINT");
+        }
         crate::sources::live::LiveOptions {
             aws,
             gcp,
+            azure,
             k8s,
             show_progress: false,
             source_timeout: std::time::Duration::from_secs(self.timeout),

@@ -135,7 +135,11 @@ pub fn read(path: &Arc<str>, text: &str) -> Result<Recognised, SourceError> {
             .collect::<Result<_, _>>()
             .map_err(|e| SourceError::from_json(&e))?
     };
-    let mut reader = Reader { path: Arc::clone(path), lines: LineIndex::new(text), azure: AzureInventory::default(), kinds: Vec::new() };
+    let mut reader = Reader {
+        origins: Origins::File { path: Arc::clone(path), lines: LineIndex::new(text) },
+        azure: AzureInventory::default(),
+        kinds: Vec::new(),
+    };
     for object in objects {
         reader.object(object)?;
     }
@@ -145,20 +149,47 @@ pub fn read(path: &Arc<str>, text: &str) -> Result<Recognised, SourceError> {
     Ok(Recognised::Inventory { inventory: Inventory { azure: reader.azure, ..Inventory::default() }, kind, provider: Provider::Azure })
 }
 
+/// Reads ARM resources (flattened as `az` prints them) and Graph objects from live responses,
+/// through the same path as files: live and offline collection cannot drift apart.
+#[cfg(feature = "azure")]
+pub(crate) fn read_live(scope: &Arc<str>, objects: Vec<serde_json::Value>) -> Result<AzureInventory, SourceError> {
+    let mut reader = Reader { origins: Origins::Live(Arc::clone(scope)), azure: AzureInventory::default(), kinds: Vec::new() };
+    for object in objects {
+        let raw: RawObject = serde_json::from_value(object).map_err(|e| SourceError::new(super::elide_quoted(&e.to_string())))?;
+        reader.object(raw)?;
+    }
+    Ok(reader.azure)
+}
+
+/// Where the records of one read come from: a file (with lines) or a live scope.
+enum Origins<'a> {
+    File {
+        path: Arc<str>,
+        lines: LineIndex<'a>,
+    },
+    #[cfg_attr(not(feature = "azure"), allow(dead_code))]
+    Live(Arc<str>),
+}
+
 struct Reader<'a> {
-    path: Arc<str>,
-    lines: LineIndex<'a>,
+    origins: Origins<'a>,
     azure: AzureInventory,
     kinds: Vec<&'static str>,
 }
 
 impl Reader<'_> {
     fn origin_of(&mut self, needle: &str) -> Origin {
-        Origin::file(&self.path, self.lines.find_string(needle))
+        match &mut self.origins {
+            Origins::File { path, lines } => Origin::file(path, lines.find_string(needle)),
+            Origins::Live(scope) => Origin::Live { scope: Arc::clone(scope) },
+        }
     }
 
     fn line_of(&mut self, needle: &str) -> usize {
-        self.lines.find_string(needle).map_or(0, |l| l as usize)
+        match &mut self.origins {
+            Origins::File { lines, .. } => lines.find_string(needle).map_or(0, |l| l as usize),
+            Origins::Live(_) => 0,
+        }
     }
 
     fn object(&mut self, raw: RawObject) -> Result<(), SourceError> {
@@ -264,7 +295,10 @@ impl Reader<'_> {
             };
             let start = when("startDateTime", secret.start_date_time)?;
             let end = when("endDateTime", secret.end_date_time)?;
-            let origin = Origin::file(&self.path, u32::try_from(line).ok().filter(|&l| l > 0));
+            let origin = match &self.origins {
+                Origins::File { path, .. } => Origin::file(path, u32::try_from(line).ok().filter(|&l| l > 0)),
+                Origins::Live(scope) => Origin::Live { scope: Arc::clone(scope) },
+            };
             self.azure.password_credentials.push(PasswordCredential {
                 owner_kind: kind,
                 app_id: app_id.clone(),

@@ -7,6 +7,8 @@ mod cloud_inputs;
 mod common;
 mod fail_closed;
 mod fail_closed_live;
+#[cfg(feature = "azure")]
+mod fake_azure;
 #[cfg(feature = "gcp")]
 mod fake_gcp;
 #[cfg(feature = "k8s")]
@@ -16,11 +18,13 @@ mod formats;
 mod generated;
 #[cfg(feature = "aws")]
 mod live_aws;
+#[cfg(feature = "azure")]
+mod live_azure;
 #[cfg(feature = "gcp")]
 mod live_gcp;
 #[cfg(feature = "k8s")]
 mod live_k8s;
-#[cfg(any(feature = "gcp", feature = "k8s"))]
+#[cfg(any(feature = "azure", feature = "gcp", feature = "k8s"))]
 mod loopback;
 mod recognition;
 mod rules;

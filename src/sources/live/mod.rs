@@ -2,12 +2,14 @@
 //! credential chains. Async lives here and nowhere else; the caller gets an inventory and one
 //! [`SourceReport`](super::SourceReport) per source (context, account, ...).
 //!
-//! Each cloud's client is a cargo feature (`aws`, `gcp`, `k8s`; all on by default). The options below
+//! Each cloud's client is a cargo feature (`aws`, `azure`, `gcp`, `k8s`; all on by default). The options below
 //! exist in every build, so the command line is the same; asking for a source whose feature was
 //! left out is refused before anything runs ([`missing_features`]).
 
 #[cfg(feature = "aws")]
 pub mod aws;
+#[cfg(feature = "azure")]
+mod azure;
 #[cfg(feature = "gcp")]
 mod gcp;
 #[cfg(feature = "k8s")]
@@ -29,6 +31,7 @@ pub const DEFAULT_SOURCE_TIMEOUT: Duration = Duration::from_secs(300);
 pub struct LiveOptions {
     pub aws: Option<AwsOptions>,
     pub gcp: Option<GcpOptions>,
+    pub azure: Option<AzureOptions>,
     pub k8s: Option<K8sOptions>,
     /// Spinners on stderr, one per account and context: only on a terminal, never with `-q` or in CI.
     pub show_progress: bool,
@@ -38,13 +41,13 @@ pub struct LiveOptions {
 
 impl Default for LiveOptions {
     fn default() -> Self {
-        Self { aws: None, gcp: None, k8s: None, show_progress: false, source_timeout: DEFAULT_SOURCE_TIMEOUT }
+        Self { aws: None, gcp: None, azure: None, k8s: None, show_progress: false, source_timeout: DEFAULT_SOURCE_TIMEOUT }
     }
 }
 
 impl LiveOptions {
     pub fn is_empty(&self) -> bool {
-        self.aws.is_none() && self.gcp.is_none() && self.k8s.is_none()
+        self.aws.is_none() && self.gcp.is_none() && self.azure.is_none() && self.k8s.is_none()
     }
 }
 
@@ -87,6 +90,16 @@ impl GcpScope {
 }
 
 #[derive(Clone, Debug, Default)]
+pub struct AzureOptions {
+    /// Subscriptions to read, one source each; empty: every subscription the credential sees.
+    pub subscriptions: Vec<String>,
+    /// ARM and Microsoft Graph base URLs (`WISCAN_AZURE_ARM_ENDPOINT`, `WISCAN_AZURE_GRAPH_ENDPOINT`);
+    /// `None`: the public cloud's.
+    pub arm_endpoint: Option<String>,
+    pub graph_endpoint: Option<String>,
+}
+
+#[derive(Clone, Debug, Default)]
 pub struct K8sOptions {
     /// Kubeconfig contexts; empty means the current context (or in-cluster config).
     pub contexts: Vec<String>,
@@ -103,6 +116,9 @@ pub fn missing_features(options: &LiveOptions) -> Vec<(&'static str, &'static st
     }
     if options.gcp.is_some() && !cfg!(feature = "gcp") {
         missing.push(("gcp", "--gcp-org, --gcp-folder, --gcp-project"));
+    }
+    if options.azure.is_some() && !cfg!(feature = "azure") {
+        missing.push(("azure", "--azure, --azure-subscription"));
     }
     if options.k8s.is_some() && !cfg!(feature = "k8s") {
         missing.push(("k8s", "--k8s, --kube-context"));

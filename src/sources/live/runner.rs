@@ -47,6 +47,13 @@ pub(super) fn collect(options: &LiveOptions) -> (Inventory, Vec<SourceReport>) {
                 _ => Vec::new(),
             }
         };
+        let azure_results = async {
+            match &options.azure {
+                #[cfg(feature = "azure")]
+                Some(o) => run_sources(super::azure::sources(o, &progress, deadline), deadline).await,
+                _ => Vec::new(),
+            }
+        };
         let k8s_results = async {
             match &options.k8s {
                 #[cfg(feature = "k8s")]
@@ -54,10 +61,10 @@ pub(super) fn collect(options: &LiveOptions) -> (Inventory, Vec<SourceReport>) {
                 _ => Vec::new(),
             }
         };
-        let (aws_results, gcp_results, k8s_results) = tokio::join!(aws_results, gcp_results, k8s_results);
+        let (aws_results, gcp_results, azure_results, k8s_results) = tokio::join!(aws_results, gcp_results, azure_results, k8s_results);
         let mut inventory = Inventory::default();
         let mut reports = Vec::new();
-        for (inv, report) in aws_results.into_iter().chain(gcp_results).chain(k8s_results) {
+        for (inv, report) in aws_results.into_iter().chain(gcp_results).chain(azure_results).chain(k8s_results) {
             inventory.merge(inv);
             reports.push(report);
         }
