@@ -9,8 +9,10 @@
 //! The same for Google Cloud: an organization's Cloud Asset output (`search-all-iam-policies`
 //! results and `assets.list` resources in one array) with 1k, 10k and 100k bindings, and the
 //! service accounts, keys, pools and providers of its projects.
-//! `WISCAN_BENCH_SCALES=1000,5000`, `WISCAN_BENCH_K8S_SCALES=2000` and `WISCAN_BENCH_GCP_SCALES`
-//! override the scales.
+//! The same for Azure: a tenant's `az` and Graph output in one array with 1k, 10k and 100k federated
+//! credentials (managed identities and app registrations, secrets, role assignments, AKS clusters).
+//! `WISCAN_BENCH_SCALES=1000,5000`, `WISCAN_BENCH_K8S_SCALES=2000`, `WISCAN_BENCH_GCP_SCALES` and
+//! `WISCAN_BENCH_AZURE_SCALES` override the scales.
 
 // The benchmark's report is its output.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
@@ -36,6 +38,11 @@ fn main() {
     print!("{}", table("k8s objects", &dir, "kubectl", &scales("WISCAN_BENCH_K8S_SCALES", &[2_000, 20_000, 200_000]), generate_k8s));
     println!();
     print!("{}", table("gcp bindings", &dir, "gcp-asset", &scales("WISCAN_BENCH_GCP_SCALES", &[1_000, 10_000, 100_000]), generate_gcp));
+    println!();
+    print!(
+        "{}",
+        table("azure credentials", &dir, "azure", &scales("WISCAN_BENCH_AZURE_SCALES", &[1_000, 10_000, 100_000]), generate_azure)
+    );
     println!();
     print!("{}", shards_table(&dir, &scales("WISCAN_BENCH_SHARDS", &[10, 100])));
 }
@@ -352,6 +359,65 @@ fn generate_gcp(bindings: usize) -> String {
                 if p % 20 == 0 { "GKE_METADATA" } else { "GCE_METADATA" }
             ));
         }
+    }
+    format!("[\n{}\n]\n", items.join(",\n"))
+}
+
+/// A tenant with about `credentials` federated credentials: managed identities with two each (one
+/// in five trusting an AKS issuer no cluster has), app registrations with a flexible GitHub
+/// credential (one in ten a wildcard) and a client secret, their service principals, role
+/// assignments (one in twenty Contributor on the subscription), and one AKS cluster per hundred.
+fn generate_azure(credentials: usize) -> String {
+    let subscription = "5e2c9a14-3b7d-4f80-a6c1-9d2e7b4f8a63";
+    let identities = (credentials * 2 / 5).max(1);
+    let apps = (credentials / 5).max(1);
+    let clusters = (credentials / 100).max(1);
+    let issuer = |c: usize| {
+        format!("https://westeurope.oic.prod-aks.azure.com/8d3c1a52-7f4e-4b9a-9c61-2e5f0a7b3d19/{c:08}-4a6d-4e8b-b3f5-7c0d2a9e6b41/")
+    };
+    let mut items: Vec<String> = Vec::new();
+    for c in 0..clusters {
+        items.push(format!(
+            r#"{{"id":"/subscriptions/{subscription}/resourcegroups/rg-{c}/providers/Microsoft.ContainerService/managedClusters/aks-{c}","location":"westeurope","name":"aks-{c}","networkProfile":{{"networkPlugin":"azure","podLinkLocalAccess":"{}"}},"oidcIssuerProfile":{{"enabled":true,"issuerUrl":"{}"}},"securityProfile":{{"workloadIdentity":{{"enabled":true}}}},"type":"Microsoft.ContainerService/ManagedClusters"}}"#,
+            if c % 2 == 0 { "None" } else { "IMDS" },
+            issuer(c)
+        ));
+    }
+    for i in 0..identities {
+        let id = format!(
+            "/subscriptions/{subscription}/resourcegroups/rg-{}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-{i}",
+            i % clusters
+        );
+        let (client, principal) = (format!("{i:08}-1111-4111-8111-111111111111"), format!("{i:08}-2222-4222-8222-222222222222"));
+        items.push(format!(
+            r#"{{"clientId":"{client}","id":"{id}","location":"westeurope","name":"id-{i}","principalId":"{principal}","resourceGroup":"rg-{}","tags":{{}},"tenantId":"8d3c1a52-7f4e-4b9a-9c61-2e5f0a7b3d19","type":"Microsoft.ManagedIdentity/userAssignedIdentities"}}"#,
+            i % clusters
+        ));
+        for f in 0..2 {
+            let credential_issuer = if i % 5 == 0 && f == 1 { issuer(clusters + i) } else { issuer(i % clusters) };
+            items.push(format!(
+                r#"{{"audiences":["api://AzureADTokenExchange"],"id":"{id}/federatedIdentityCredentials/fic-{f}","issuer":"{credential_issuer}","name":"fic-{f}","resourceGroup":"rg-x","subject":"system:serviceaccount:ns-{i}:sa-{f}","type":"Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials"}}"#
+            ));
+        }
+        let role = if i % 20 == 0 { "Contributor" } else { "Reader" };
+        items.push(format!(
+            r#"{{"id":"/subscriptions/{subscription}/providers/Microsoft.Authorization/roleAssignments/{i:08}-3333-4333-8333-333333333333","name":"{i:08}-3333-4333-8333-333333333333","principalId":"{principal}","principalType":"ServicePrincipal","roleDefinitionId":"/subscriptions/{subscription}/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7","roleDefinitionName":"{role}","scope":"/subscriptions/{subscription}","type":"Microsoft.Authorization/roleAssignments"}}"#
+        ));
+    }
+    for a in 0..apps {
+        let app_id = format!("{a:08}-4444-4444-8444-444444444444");
+        let expression = if a % 10 == 0 {
+            "claims['sub'] matches 'repo:acme/*'".to_string()
+        } else {
+            format!("claims['sub'] eq 'repo:acme/app-{a}:ref:refs/heads/main'")
+        };
+        items.push(format!(
+            r#"{{"appId":"{app_id}","displayName":"app-{a}","federatedIdentityCredentials":[{{"audiences":["api://AzureADTokenExchange"],"claimsMatchingExpression":{{"languageVersion":1,"value":"{expression}"}},"id":"{a:08}-5555-4555-8555-555555555555","issuer":"https://token.actions.githubusercontent.com","name":"gh","subject":null}}],"id":"{a:08}-6666-4666-8666-666666666666","keyCredentials":[],"passwordCredentials":[{{"customKeyIdentifier":null,"displayName":"ci","endDateTime":"2027-0{}-01T00:00:00Z","hint":"abc","keyId":"{a:08}-7777-4777-8777-777777777777","secretText":null,"startDateTime":"2026-06-01T00:00:00Z"}}]}}"#,
+            1 + a % 9
+        ));
+        items.push(format!(
+            r#"{{"appId":"{app_id}","displayName":"app-{a}","id":"{a:08}-8888-4888-8888-888888888888","keyCredentials":[],"passwordCredentials":[],"servicePrincipalType":"Application"}}"#
+        ));
     }
     format!("[\n{}\n]\n", items.join(",\n"))
 }

@@ -403,7 +403,10 @@ fn finish(label: String, objects: Vec<Value>, errors: Vec<String>, calls: &Calls
     let azure = match crate::sources::azure::read_live(&scope, objects) {
         Ok(azure) => azure,
         Err(e) => {
-            return (Inventory::default(), with_calls(failed(Provider::Azure, &label, format!("a response could not be read: {e}")), calls));
+            return (
+                Inventory::default(),
+                with_calls(failed(Provider::Azure, &label, format!("a response could not be read: {e}")), calls),
+            );
         }
     };
     let inventory = Inventory { azure, ..Inventory::default() };
