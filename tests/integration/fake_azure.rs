@@ -21,9 +21,27 @@ pub const IDENTITY_HEADER: &str = "wiscan-fake-identity-header";
 
 #[derive(Default)]
 pub struct AzureData {
-    pub subscription: String,
+    /// The subscriptions `/subscriptions` lists.
+    pub subscriptions: Vec<String>,
     /// List path (`/subscriptions/S/providers/…`, `/beta/applications`) → items, as ARM and Graph return them.
     pub lists: BTreeMap<String, Vec<Value>>,
+}
+
+impl AzureData {
+    /// Whether every federated credential belongs to an identity the fake lists: ARM reaches a
+    /// credential only through its identity, so credentials of identities not listed cannot be read live.
+    pub fn serves_every_credential(&self) -> bool {
+        let identities: Vec<String> = self
+            .lists
+            .iter()
+            .filter(|(path, _)| path.ends_with("/userAssignedIdentities"))
+            .flat_map(|(_, items)| items.iter().filter_map(|i| i["id"].as_str().map(str::to_ascii_lowercase)))
+            .collect();
+        self.lists
+            .keys()
+            .filter_map(|path| path.strip_suffix("/federatedIdentityCredentials"))
+            .all(|identity| identities.contains(&identity.to_ascii_lowercase()))
+    }
 }
 
 #[derive(Default)]
@@ -104,14 +122,17 @@ fn answer(state: &Mutex<State>, request: &Request) -> Response {
         return fault.respond(response);
     }
     if path == "/subscriptions" {
-        let id = state.data.subscription.clone();
-        return Response::json(
-            200,
-            json!({"value": [{"id": format!("/subscriptions/{id}"), "subscriptionId": id, "displayName": "acme-payments", "state": "Enabled", "tenantId": "8d3c1a52-7f4e-4b9a-9c61-2e5f0a7b3d19"}]}),
-        );
+        let value: Vec<Value> = state
+            .data
+            .subscriptions
+            .iter()
+            .map(|id| json!({"id": format!("/subscriptions/{id}"), "subscriptionId": id, "displayName": "subscription", "state": "Enabled", "tenantId": "8d3c1a52-7f4e-4b9a-9c61-2e5f0a7b3d19"}))
+            .collect();
+        return Response::json(200, json!({"value": value}));
     }
+    let known_graph_list = path == "/beta/applications" || path == "/v1.0/servicePrincipals";
     let Some(items) = state.data.lists.get(path).or_else(|| state.data.lists.get(&path.to_ascii_lowercase())) else {
-        return if is_graph {
+        return if is_graph && !known_graph_list {
             graph_error(404, "Request_ResourceNotFound", &format!("Resource '{path}' does not exist"))
         } else {
             // A list of a kind the subscription has none of is an empty page, as ARM answers.
@@ -153,65 +174,96 @@ fn nest(resource: &Value, envelope: &[&str], dropped: &[&str]) -> Value {
 
 /// The demo's Azure files (`az` outputs and a Graph page) as ARM and Graph would serve them.
 pub fn demo_as_apis(demo: &Path) -> AzureData {
-    let read = |path: &str| -> Value { serde_json::from_str(&std::fs::read_to_string(demo.join(path)).expect("read")).expect("json") };
+    let mut files = Vec::new();
+    collect_files(demo, &mut files);
     let mut data = AzureData::default();
-    let mut push = |path: String, item: Value| data.lists.entry(path).or_default().push(item);
-    let identities = read("identity/identity-list.json");
-    let mut subscription = String::new();
-    for identity in identities.as_array().expect("array") {
-        let id = identity["id"].as_str().expect("id");
-        subscription = id.split('/').nth(2).expect("subscription").to_string();
-        push(
-            format!("/subscriptions/{subscription}/providers/Microsoft.ManagedIdentity/userAssignedIdentities"),
-            nest(identity, &["id", "name", "type", "location", "tags"], &["resourceGroup"]),
-        );
+    for file in files {
+        assert!(add_file(&mut data, &std::fs::read_to_string(&file).expect("read")), "{} cannot be served", file.display());
     }
-    let mut files: Vec<_> = std::fs::read_dir(demo.join("identity")).expect("dir").map(|e| e.expect("entry").path()).collect();
-    files.sort();
-    for file in files.iter().filter(|f| f.file_name().is_some_and(|n| n.to_string_lossy().starts_with("federated-credential-list"))) {
-        let credentials: Value = serde_json::from_str(&std::fs::read_to_string(file).expect("read")).expect("json");
-        for credential in credentials.as_array().expect("array") {
-            let id = credential["id"].as_str().expect("id");
-            let (identity, _) = id.split_once("/federatedIdentityCredentials/").expect("credential of an identity");
-            push(
-                format!("{identity}/federatedIdentityCredentials"),
-                nest(credential, &["id", "name", "type"], &["resourceGroup", "systemData"]),
-            );
+    data
+}
+
+fn collect_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+    let mut entries: Vec<_> = std::fs::read_dir(dir).expect("dir").map(|e| e.expect("entry").path()).collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            collect_files(&path, out);
+        } else {
+            out.push(path);
         }
     }
-    let cluster = read("aks/aks-show-aks-payments.json");
-    push(
-        format!("/subscriptions/{subscription}/providers/Microsoft.ContainerService/managedClusters"),
-        nest(
-            &cluster,
-            &["id", "name", "type", "location", "tags", "identity", "sku", "kind", "eTag", "extendedLocation", "systemData"],
-            &["resourceGroup"],
-        ),
-    );
-    let assignments = read("authorization/role-assignment-list-all.json");
-    let mut definitions = BTreeMap::new();
-    for assignment in assignments.as_array().expect("array") {
-        let definition = assignment["roleDefinitionId"].as_str().expect("definition");
-        let name = definition.rsplit('/').next().expect("name").to_string();
-        definitions.insert(
-            name.clone(),
-            json!({"id": definition, "name": name, "type": "Microsoft.Authorization/roleDefinitions", "properties": {"roleName": assignment["roleDefinitionName"], "type": "BuiltInRole"}}),
-        );
-        push(
-            format!("/subscriptions/{subscription}/providers/Microsoft.Authorization/roleAssignments"),
-            nest(assignment, &["id", "name", "type"], &["principalName", "roleDefinitionName", "resourceGroup"]),
-        );
+}
+
+/// Adds the objects of one `az`/Graph file as ARM and Graph serve them; `false` when the file
+/// holds something the APIs cannot serve as such (`az ad app federated-credential list` names no
+/// application).
+pub fn add_file(data: &mut AzureData, text: &str) -> bool {
+    let documents: Vec<Value> = serde_json::Deserializer::from_str(text).into_iter::<Value>().map(|v| v.expect("json")).collect();
+    let mut objects = Vec::new();
+    for document in documents {
+        match document {
+            Value::Array(items) => objects.extend(items),
+            Value::Object(ref page) if page.contains_key("value") => objects.extend(page["value"].as_array().cloned().unwrap_or_default()),
+            other => objects.push(other),
+        }
     }
-    for definition in definitions.into_values() {
-        push(format!("/subscriptions/{subscription}/providers/Microsoft.Authorization/roleDefinitions"), definition);
+    for object in objects {
+        let id = object["id"].as_str().unwrap_or_default().to_string();
+        let subscription = id.split('/').nth(2).filter(|_| id.starts_with("/subscriptions/")).map(str::to_string);
+        if let Some(subscription) = &subscription
+            && !data.subscriptions.contains(subscription)
+        {
+            data.subscriptions.push(subscription.clone());
+        }
+        let lower = id.to_ascii_lowercase();
+        let mut push = |path: String, item: Value| data.lists.entry(path).or_default().push(item);
+        if lower.contains("/federatedidentitycredentials/") {
+            let (identity, _) = id.split_at(lower.find("/federatedidentitycredentials/").expect("found"));
+            push(
+                format!("{identity}/federatedIdentityCredentials"),
+                nest(&object, &["id", "name", "type"], &["resourceGroup", "systemData"]),
+            );
+        } else if object.get("issuer").is_some() {
+            return false;
+        } else if lower.contains("/userassignedidentities/") {
+            let subscription = subscription.expect("subscription");
+            push(
+                format!("/subscriptions/{subscription}/providers/Microsoft.ManagedIdentity/userAssignedIdentities"),
+                nest(&object, &["id", "name", "type", "location", "tags"], &["resourceGroup", "systemData"]),
+            );
+        } else if lower.contains("/managedclusters/") {
+            let subscription = subscription.expect("subscription");
+            push(
+                format!("/subscriptions/{subscription}/providers/Microsoft.ContainerService/managedClusters"),
+                nest(
+                    &object,
+                    &["id", "name", "type", "location", "tags", "identity", "sku", "kind", "eTag", "extendedLocation", "systemData"],
+                    &["resourceGroup"],
+                ),
+            );
+        } else if let Some(definition) = object["roleDefinitionId"].as_str() {
+            let subscription = definition.split('/').nth(2).unwrap_or_default().to_string();
+            if !data.subscriptions.contains(&subscription) {
+                data.subscriptions.push(subscription.clone());
+            }
+            let name = definition.rsplit('/').next().expect("name").to_string();
+            let definitions =
+                data.lists.entry(format!("/subscriptions/{subscription}/providers/Microsoft.Authorization/roleDefinitions")).or_default();
+            if !definitions.iter().any(|d| d["name"] == name.as_str()) {
+                definitions.push(json!({"id": definition, "name": name, "type": "Microsoft.Authorization/roleDefinitions", "properties": {"roleName": object["roleDefinitionName"], "type": "BuiltInRole"}}));
+            }
+            data.lists
+                .entry(format!("/subscriptions/{subscription}/providers/Microsoft.Authorization/roleAssignments"))
+                .or_default()
+                .push(nest(&object, &["id", "name", "type"], &["principalName", "roleDefinitionName", "resourceGroup"]));
+        } else if object.get("servicePrincipalType").is_some() || object.get("servicePrincipalNames").is_some() {
+            push("/v1.0/servicePrincipals".into(), object.clone());
+        } else if object.get("appId").is_some() {
+            push("/beta/applications".into(), object.clone());
+        } else {
+            return false;
+        }
     }
-    let applications = read("graph/rest-applications-expand-fic.json");
-    for application in applications["value"].as_array().expect("value") {
-        push("/beta/applications".into(), application.clone());
-    }
-    for principal in read("graph/ad-sp-list.json").as_array().expect("array") {
-        push("/v1.0/servicePrincipals".into(), principal.clone());
-    }
-    data.subscription = subscription;
-    data
+    true
 }
