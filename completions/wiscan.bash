@@ -71,7 +71,7 @@ _wiscan() {
             return 0
             ;;
         wiscan__subcmd__collect)
-            opts="-v -q -h -V --from --max-input-size --allow-partial --cluster --aws --aws-profile --aws-role-arn --aws-region --gcp-org --gcp-folder --gcp-project --azure --azure-subscription --k8s --kube-context --no-secrets --timeout --shard --out --verbose --quiet --color --help --version"
+            opts="-v -q -h -V --from --max-input-size --allow-partial --cluster --aws --aws-profile --aws-role-arn --aws-region --gcp-org --gcp-folder --gcp-project --azure --azure-subscription --azure-tenant --k8s --kube-context --no-secrets --timeout --shard --out --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -114,6 +114,10 @@ _wiscan() {
                     return 0
                     ;;
                 --azure-subscription)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --azure-tenant)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -269,7 +273,7 @@ _wiscan() {
             return 0
             ;;
         wiscan__subcmd__scan)
-            opts="-o -v -q -h -V --from --max-input-size --allow-partial --cluster --aws --aws-profile --aws-role-arn --aws-region --gcp-org --gcp-folder --gcp-project --azure --azure-subscription --k8s --kube-context --no-secrets --timeout --shard --format --output --min-severity --sarif-include-suppressed --fail-on --baseline --write-baseline --select --ignore --config --now --verbose --quiet --color --help --version"
+            opts="-o -v -q -h -V --from --max-input-size --allow-partial --cluster --aws --aws-profile --aws-role-arn --aws-region --gcp-org --gcp-folder --gcp-project --azure --azure-subscription --azure-tenant --k8s --kube-context --no-secrets --timeout --shard --format --output --min-severity --sarif-include-suppressed --fail-on --baseline --write-baseline --select --ignore --config --now --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -312,6 +316,10 @@ _wiscan() {
                     return 0
                     ;;
                 --azure-subscription)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --azure-tenant)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

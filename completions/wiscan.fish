@@ -46,6 +46,7 @@ complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l gcp-org -d 'Googl
 complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l gcp-folder -d 'Google Cloud folder (numeric ID) to collect from; repeatable' -r
 complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l gcp-project -d 'Google Cloud project (ID or number) to collect from; repeatable. Without the Cloud Asset API, the project is read through the IAM, Resource Manager and GKE APIs' -r
 complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l azure-subscription -d 'Azure subscription to collect from; repeatable (implies --azure)' -r
+complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l azure-tenant -d 'Azure tenant to sign in to, for ARM and Microsoft Graph (implies --azure) [default: the credential\'s home tenant]' -r
 complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l kube-context -d 'Kubeconfig context to collect from; repeatable, contexts are read in parallel (implies --k8s)' -r
 complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l timeout -d 'Seconds each live source (account, context) may take, retries and waits included; past it the source fails (exit 2)' -r
 complete -c wiscan -n "__fish_wiscan_using_subcommand scan" -l shard -d 'Read only shard INDEX of COUNT of the live sources given (profiles, roles, contexts, in the order given): one process per shard, e.g. an indexed Job\'s `$(JOB_COMPLETION_INDEX)/COUNT`. `--from` inputs are always read' -r
@@ -88,6 +89,7 @@ complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l gcp-org -d 'Go
 complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l gcp-folder -d 'Google Cloud folder (numeric ID) to collect from; repeatable' -r
 complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l gcp-project -d 'Google Cloud project (ID or number) to collect from; repeatable. Without the Cloud Asset API, the project is read through the IAM, Resource Manager and GKE APIs' -r
 complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l azure-subscription -d 'Azure subscription to collect from; repeatable (implies --azure)' -r
+complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l azure-tenant -d 'Azure tenant to sign in to, for ARM and Microsoft Graph (implies --azure) [default: the credential\'s home tenant]' -r
 complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l kube-context -d 'Kubeconfig context to collect from; repeatable, contexts are read in parallel (implies --k8s)' -r
 complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l timeout -d 'Seconds each live source (account, context) may take, retries and waits included; past it the source fails (exit 2)' -r
 complete -c wiscan -n "__fish_wiscan_using_subcommand collect" -l shard -d 'Read only shard INDEX of COUNT of the live sources given (profiles, roles, contexts, in the order given): one process per shard, e.g. an indexed Job\'s `$(JOB_COMPLETION_INDEX)/COUNT`. `--from` inputs are always read' -r

@@ -119,6 +119,11 @@ pub struct InputArgs {
     #[arg(long = "azure-subscription", value_name = "ID", help_heading = "Live sources")]
     pub azure_subscriptions: Vec<String>,
 
+    /// Azure tenant to sign in to, for ARM and Microsoft Graph (implies --azure) [default: the
+    /// credential's home tenant]
+    #[arg(long = "azure-tenant", value_name = "ID", help_heading = "Live sources")]
+    pub azure_tenant: Option<String>,
+
     /// Collect live from Kubernetes: the current kubeconfig context, or in-cluster configuration
     #[arg(long, help_heading = "Live sources")]
     pub k8s: bool,
@@ -191,7 +196,7 @@ impl InputArgs {
             scopes.extend(unique(&self.gcp_folders).into_iter().map(|id| LiveScope::Gcp(GcpScope::Folder(id))));
             scopes.extend(unique(&self.gcp_projects).into_iter().map(|id| LiveScope::Gcp(GcpScope::Project(id))));
         }
-        if self.azure || !self.azure_subscriptions.is_empty() {
+        if self.azure || !self.azure_subscriptions.is_empty() || self.azure_tenant.is_some() {
             scopes.extend(unique(&self.azure_subscriptions).into_iter().map(LiveScope::AzureSubscription));
             if self.azure_subscriptions.is_empty() {
                 scopes.push(LiveScope::AzureAll);
@@ -238,6 +243,7 @@ impl InputArgs {
         }
         if let Some(azure) = &mut azure {
             let endpoint = |var: &str| std::env::var(var).ok().filter(|e| !e.is_empty());
+            azure.tenant = self.azure_tenant.clone();
             azure.arm_endpoint = endpoint("WISCAN_AZURE_ARM_ENDPOINT");
             azure.graph_endpoint = endpoint("WISCAN_AZURE_GRAPH_ENDPOINT");
         }

@@ -184,3 +184,15 @@ fn every_azure_rule_fixture_gives_the_same_findings_live() {
     assert!(checked >= 25, "{checked} fixtures");
     assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
 }
+
+#[test]
+fn a_named_tenant_names_the_graph_source() {
+    let fake = FakeAzure::start(demo_as_apis(&repo().join("fixtures/demo/azure")));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let tenant = "8d3c1a52-7f4e-4b9a-9c61-2e5f0a7b3d19";
+    let r = live(&fake, dir.path(), &["scan", "--azure-tenant", tenant, "--format", "json", "--fail-on", "none"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let origins: Vec<String> =
+        r.json()["sources"].as_array().expect("sources").iter().map(|s| s["origin"].as_str().expect("origin").to_string()).collect();
+    assert_eq!(origins, vec!["azure/subscriptions/*".to_string(), format!("azure/graph/{tenant}")]);
+}

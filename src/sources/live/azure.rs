@@ -16,7 +16,10 @@ use azure_core::credentials::TokenCredential;
 use azure_core::http::headers::AUTHORIZATION;
 use azure_core::http::policies::{Policy, PolicyResult};
 use azure_core::http::{ClientOptions, Context, Method, Pipeline, PipelineSendOptions, Request, RetryOptions, Url};
-use azure_identity::{ClientSecretCredential, DeveloperToolsCredential, ManagedIdentityCredential, WorkloadIdentityCredential};
+use azure_identity::{
+    AzureCliCredential, AzureCliCredentialOptions, ClientSecretCredential, DeveloperToolsCredential, ManagedIdentityCredential,
+    WorkloadIdentityCredential, WorkloadIdentityCredentialOptions,
+};
 use serde_json::Value;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
@@ -66,15 +69,18 @@ pub(crate) fn sources(options: &AzureOptions, progress: &Progress, deadline: Dea
         tasks.push(SourceTask {
             provider: Provider::Azure,
             origin: label.clone(),
-            task: Box::pin(collect_subscriptions(subscription, label, endpoints.clone(), calls, deadline)),
+            task: Box::pin(collect_subscriptions(subscription, label, endpoints.clone(), options.tenant.clone(), calls, deadline)),
         });
     }
-    let label = "azure/graph".to_string();
+    let label = match &options.tenant {
+        Some(tenant) => format!("azure/graph/{tenant}"),
+        None => "azure/graph".to_string(),
+    };
     let calls = Calls { count: Arc::new(AtomicUsize::new(0)), bar: progress.source(&label) };
     tasks.push(SourceTask {
         provider: Provider::Azure,
         origin: label.clone(),
-        task: Box::pin(collect_graph(label, endpoints, calls, deadline)),
+        task: Box::pin(collect_graph(label, endpoints, options.tenant.clone(), calls, deadline)),
     });
     tasks
 }
@@ -96,24 +102,35 @@ impl Calls {
     }
 }
 
-/// The first credential of the chain that yields a token for `scope`.
-async fn credential(scope: &str) -> Result<Arc<dyn TokenCredential>, String> {
+/// The first credential of the chain that yields a token for `scope` (in `tenant`, when given:
+/// `--azure-tenant`; managed identities belong to their own tenant).
+async fn credential(scope: &str, tenant: Option<&str>) -> Result<Arc<dyn TokenCredential>, String> {
     let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
     let mut candidates: Vec<(&str, azure_core::Result<Arc<dyn TokenCredential>>)> = Vec::new();
-    if let (Some(tenant), Some(client), Some(secret)) = (env("AZURE_TENANT_ID"), env("AZURE_CLIENT_ID"), env("AZURE_CLIENT_SECRET")) {
+    let secret_tenant = tenant.map(str::to_string).or_else(|| env("AZURE_TENANT_ID"));
+    if let (Some(tenant), Some(client), Some(secret)) = (secret_tenant, env("AZURE_CLIENT_ID"), env("AZURE_CLIENT_SECRET")) {
         candidates.push((
             "environment (client secret)",
             ClientSecretCredential::new(&tenant, client, secret.into(), None).map(|c| c as Arc<dyn TokenCredential>),
         ));
     }
     if env("AZURE_FEDERATED_TOKEN_FILE").is_some() {
-        candidates.push(("workload identity", WorkloadIdentityCredential::new(None).map(|c| c as Arc<dyn TokenCredential>)));
+        let options = WorkloadIdentityCredentialOptions { tenant_id: tenant.map(str::to_string), ..Default::default() };
+        candidates.push(("workload identity", WorkloadIdentityCredential::new(Some(options)).map(|c| c as Arc<dyn TokenCredential>)));
     }
     let app_service = env("IDENTITY_ENDPOINT").is_some() || env("MSI_ENDPOINT").is_some();
     if app_service {
         candidates.push(("managed identity", ManagedIdentityCredential::new(None).map(|c| c as Arc<dyn TokenCredential>)));
     }
-    candidates.push(("Azure CLI / Azure Developer CLI", DeveloperToolsCredential::new(None).map(|c| c as Arc<dyn TokenCredential>)));
+    match tenant {
+        Some(tenant) => {
+            let options = AzureCliCredentialOptions { tenant_id: Some(tenant.to_string()), ..Default::default() };
+            candidates.push(("Azure CLI", AzureCliCredential::new(Some(options)).map(|c| c as Arc<dyn TokenCredential>)));
+        }
+        None => {
+            candidates.push(("Azure CLI / Azure Developer CLI", DeveloperToolsCredential::new(None).map(|c| c as Arc<dyn TokenCredential>)))
+        }
+    }
     if !app_service {
         candidates.push(("managed identity (IMDS)", ManagedIdentityCredential::new(None).map(|c| c as Arc<dyn TokenCredential>)));
     }
@@ -276,10 +293,11 @@ async fn collect_subscriptions(
     subscription: Option<String>,
     label: String,
     endpoints: Endpoints,
+    tenant: Option<String>,
     calls: Calls,
     deadline: Deadline,
 ) -> (Inventory, SourceReport) {
-    let credential = match credential(ARM_SCOPE).await {
+    let credential = match credential(ARM_SCOPE, tenant.as_deref()).await {
         Ok(c) => c,
         Err(e) => return (Inventory::default(), failed(Provider::Azure, &label, e)),
     };
@@ -364,8 +382,14 @@ async fn credentials_of(client: &Arc<Client>, arm: &str, identities: Vec<String>
 
 /// The tenant's applications (with their federated credentials; Graph's beta endpoint, the only
 /// one that returns flexible credentials' expressions) and service principals.
-async fn collect_graph(label: String, endpoints: Endpoints, calls: Calls, deadline: Deadline) -> (Inventory, SourceReport) {
-    let credential = match credential(GRAPH_SCOPE).await {
+async fn collect_graph(
+    label: String,
+    endpoints: Endpoints,
+    tenant: Option<String>,
+    calls: Calls,
+    deadline: Deadline,
+) -> (Inventory, SourceReport) {
+    let credential = match credential(GRAPH_SCOPE, tenant.as_deref()).await {
         Ok(c) => c,
         Err(e) => return (Inventory::default(), failed(Provider::Azure, &label, e)),
     };

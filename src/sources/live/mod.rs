@@ -93,6 +93,8 @@ impl GcpScope {
 pub struct AzureOptions {
     /// Subscriptions to read, one source each; empty: every subscription the credential sees.
     pub subscriptions: Vec<String>,
+    /// The tenant to sign in to (`--azure-tenant`); `None`: the credential's home tenant.
+    pub tenant: Option<String>,
     /// ARM and Microsoft Graph base URLs (`WISCAN_AZURE_ARM_ENDPOINT`, `WISCAN_AZURE_GRAPH_ENDPOINT`);
     /// `None`: the public cloud's.
     pub arm_endpoint: Option<String>,
