@@ -13,7 +13,8 @@ use jiff::Timestamp;
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 
-use super::{LineIndex, Recognised, Sniff, SourceError};
+use super::lines::{Origins, json_objects};
+use super::{Recognised, Sniff, SourceError};
 use crate::finding::Provider;
 use crate::model::azure::{
     AksCluster, AzureIdentity, AzureInventory, CredentialOwner, FederatedCredential, IdentityKind, PasswordCredential, RoleAssignment,
@@ -127,19 +128,8 @@ struct RawNetworkProfile {
 /// Reads one Azure document: an array, one object, several objects one after another (Graph pages
 /// appended), each object possibly a Graph page of `value`s.
 pub fn read(path: &Arc<str>, text: &str) -> Result<Recognised, SourceError> {
-    let objects: Vec<RawObject> = if text.trim_start().starts_with('[') {
-        serde_json::from_str(text).map_err(|e| SourceError::from_json(&e))?
-    } else {
-        serde_json::Deserializer::from_str(text)
-            .into_iter::<RawObject>()
-            .collect::<Result<_, _>>()
-            .map_err(|e| SourceError::from_json(&e))?
-    };
-    let mut reader = Reader {
-        origins: Origins::File { path: Arc::clone(path), lines: LineIndex::new(text) },
-        azure: AzureInventory::default(),
-        kinds: Vec::new(),
-    };
+    let objects: Vec<RawObject> = json_objects(text)?;
+    let mut reader = Reader { origins: Origins::file(path, text), azure: AzureInventory::default(), kinds: Vec::new() };
     for object in objects {
         reader.object(object)?;
     }
@@ -161,16 +151,6 @@ pub(crate) fn read_live(scope: &Arc<str>, objects: Vec<serde_json::Value>) -> Re
     Ok(reader.azure)
 }
 
-/// Where the records of one read come from: a file (with lines) or a live scope.
-enum Origins<'a> {
-    File {
-        path: Arc<str>,
-        lines: LineIndex<'a>,
-    },
-    #[cfg_attr(not(feature = "azure"), allow(dead_code))]
-    Live(Arc<str>),
-}
-
 struct Reader<'a> {
     origins: Origins<'a>,
     azure: AzureInventory,
@@ -178,20 +158,6 @@ struct Reader<'a> {
 }
 
 impl Reader<'_> {
-    fn origin_of(&mut self, needle: &str) -> Origin {
-        match &mut self.origins {
-            Origins::File { path, lines } => Origin::file(path, lines.find_string(needle)),
-            Origins::Live(scope) => Origin::Live { scope: Arc::clone(scope) },
-        }
-    }
-
-    fn line_of(&mut self, needle: &str) -> usize {
-        match &mut self.origins {
-            Origins::File { lines, .. } => lines.find_string(needle).map_or(0, |l| l as usize),
-            Origins::Live(_) => 0,
-        }
-    }
-
     fn object(&mut self, raw: RawObject) -> Result<(), SourceError> {
         if let Some(values) = raw.value {
             self.kinds.push("Microsoft Graph page");
@@ -229,8 +195,7 @@ impl Reader<'_> {
             self.kinds.push(if is_service_principal { "service principals" } else { "app registrations" });
             self.application(raw, if is_service_principal { IdentityKind::ServicePrincipal } else { IdentityKind::Application })
         } else {
-            let line = self.line_of(&id);
-            let position = if line > 0 { format!(" (line {line})") } else { String::new() };
+            let position = self.origins.line_of(&id).map_or(String::new(), |line| format!(" (line {line})"));
             Err(SourceError::new(format!("an object of no Azure shape wiscan reads{position}: `{id}`")))
         }
     }
@@ -239,7 +204,7 @@ impl Reader<'_> {
         let (Some(id), Some(client_id)) = (raw.id, raw.client_id) else {
             return Err(SourceError::new("a managed identity without `id` or `clientId`"));
         };
-        let origin = self.origin_of(&id);
+        let origin = self.origins.origin_of(&id);
         let name = raw.name.unwrap_or_else(|| id.rsplit('/').next().unwrap_or_default().to_string());
         self.azure.identities.push(AzureIdentity {
             kind: IdentityKind::ManagedIdentity,
@@ -256,7 +221,7 @@ impl Reader<'_> {
     fn federated_credential(&mut self, raw: RawObject, owner: CredentialOwner, application: Option<&str>) -> Result<(), SourceError> {
         let credential_id = raw.id.clone().unwrap_or_default();
         let name = raw.name.clone().unwrap_or_else(|| credential_id.clone());
-        let origin = self.origin_of(if credential_id.is_empty() { &name } else { &credential_id });
+        let origin = self.origins.origin_of(if credential_id.is_empty() { &name } else { &credential_id });
         let id = match application {
             Some(object_id) => format!("/applications/{object_id}/federatedIdentityCredentials/{credential_id}"),
             None => credential_id,
@@ -279,12 +244,12 @@ impl Reader<'_> {
         let (Some(id), Some(app_id)) = (raw.id, raw.app_id) else {
             return Err(SourceError::new("an application or service principal without `id` or `appId`"));
         };
-        let origin = self.origin_of(&id);
+        let origin = self.origins.origin_of(&id);
         let name = raw.display_name.unwrap_or_else(|| app_id.clone());
         let principal_id = (kind == IdentityKind::ServicePrincipal).then(|| id.clone());
         for secret in raw.password_credentials.into_iter().flatten() {
             let Some(key_id) = secret.key_id else { continue };
-            let line = self.line_of(&key_id);
+            let line = self.origins.line_of(&key_id).map_or(0, |l| l as usize);
             let when = |field: &str, value: Option<String>| -> Result<Option<Timestamp>, SourceError> {
                 value
                     .map(|v| {
@@ -321,7 +286,7 @@ impl Reader<'_> {
 
     fn cluster(&mut self, raw: RawObject) -> Result<(), SourceError> {
         let (Some(id), Some(name)) = (raw.id, raw.name) else { return Err(SourceError::new("an AKS cluster without `id` or `name`")) };
-        let origin = self.origin_of(&id);
+        let origin = self.origins.origin_of(&id);
         let issuer = raw.oidc_issuer_profile.filter(|p| p.enabled != Some(false)).and_then(|p| p.issuer_url).filter(|u| !u.is_empty());
         self.azure.clusters.push(AksCluster {
             id,
@@ -339,7 +304,7 @@ impl Reader<'_> {
         let (Some(principal_id), Some(scope)) = (raw.principal_id, raw.scope) else {
             return Err(SourceError::new(format!("role assignment `{id}` without `principalId` or `scope`")));
         };
-        let origin = self.origin_of(&id);
+        let origin = self.origins.origin_of(&id);
         let role_name = raw
             .role_definition_name
             .or_else(|| raw.role_definition_id.map(|d| d.rsplit('/').next().unwrap_or_default().to_string()))

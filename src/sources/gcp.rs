@@ -14,7 +14,8 @@ use std::sync::Arc;
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 
-use super::{LineIndex, Recognised, Sniff, SourceError};
+use super::lines::{Origins, json_objects};
+use super::{Recognised, Sniff, SourceError};
 use crate::finding::Provider;
 use crate::model::gcp::{
     BindingCondition, GcpInventory, GcpServiceAccount, GcpServiceAccountKey, GkeCluster, GkeNodePool, IamBinding, ProviderKind,
@@ -181,19 +182,8 @@ struct RawWorkloadMetadataConfig {
 
 /// Reads one Google Cloud document: an array, one object, or one object per line.
 pub fn read(path: &Arc<str>, text: &str) -> Result<Recognised, SourceError> {
-    let objects: Vec<RawObject> = if text.trim_start().starts_with('[') {
-        serde_json::from_str(text).map_err(|e| SourceError::from_json(&e))?
-    } else {
-        serde_json::Deserializer::from_str(text)
-            .into_iter::<RawObject>()
-            .collect::<Result<_, _>>()
-            .map_err(|e| SourceError::from_json(&e))?
-    };
-    let mut reader = Reader {
-        origins: Origins::File { path: Arc::clone(path), lines: LineIndex::new(text) },
-        gcp: GcpInventory::default(),
-        kinds: Vec::new(),
-    };
+    let objects: Vec<RawObject> = json_objects(text)?;
+    let mut reader = Reader { origins: Origins::file(path, text), gcp: GcpInventory::default(), kinds: Vec::new() };
     for object in objects {
         reader.object(object)?;
     }
@@ -215,16 +205,6 @@ pub(crate) fn read_live(scope: &Arc<str>, objects: Vec<serde_json::Value>) -> Re
     Ok(reader.gcp)
 }
 
-/// Where the records of one read come from: a file (with lines) or a live scope.
-enum Origins<'a> {
-    File {
-        path: Arc<str>,
-        lines: LineIndex<'a>,
-    },
-    #[cfg_attr(not(feature = "gcp"), allow(dead_code))]
-    Live(Arc<str>),
-}
-
 /// Turns REST resources into records.
 struct Reader<'a> {
     origins: Origins<'a>,
@@ -233,20 +213,6 @@ struct Reader<'a> {
 }
 
 impl Reader<'_> {
-    fn origin_of(&mut self, needle: &str) -> Origin {
-        match &mut self.origins {
-            Origins::File { path, lines } => Origin::file(path, lines.find_string(needle)),
-            Origins::Live(scope) => Origin::Live { scope: Arc::clone(scope) },
-        }
-    }
-
-    fn line_of(&mut self, needle: &str) -> Option<u32> {
-        match &mut self.origins {
-            Origins::File { lines, .. } => lines.find_string(needle),
-            Origins::Live(_) => None,
-        }
-    }
-
     fn object(&mut self, raw: RawObject) -> Result<(), SourceError> {
         if let Some(asset_type) = raw.asset_type.clone() {
             return self.asset(&asset_type, raw);
@@ -255,7 +221,7 @@ impl Reader<'_> {
             (Some(RawResourceField::Name(resource)), Some(_)) => {
                 let resource = resource.clone();
                 self.kinds.push("gcp-policy envelope");
-                let origin = self.origin_of(&resource);
+                let origin = self.origins.origin_of(&resource);
                 self.policy(&resource, raw.policy.unwrap_or_default(), &origin);
                 return Ok(());
             }
@@ -284,7 +250,7 @@ impl Reader<'_> {
             self.kinds.push("gcloud container clusters");
             self.cluster(raw, None)
         } else {
-            let line = self.line_of(&name).map_or(String::new(), |l| format!(" (line {l})"));
+            let line = self.origins.line_of(&name).map_or(String::new(), |l| format!(" (line {l})"));
             Err(SourceError::new(format!("an object of no Google Cloud shape wiscan reads{line}: named `{name}`")))
         }
     }
@@ -298,7 +264,7 @@ impl Reader<'_> {
         let policy = raw.iam_policy.or(raw.policy);
         if let Some(policy) = policy {
             self.kinds.push("Cloud Asset IAM policies");
-            let origin = self.origin_of(&name);
+            let origin = self.origins.origin_of(&name);
             self.policy(&name, policy, &origin);
         }
         let Some(RawResourceField::Asset(resource)) = raw.resource else { return Ok(()) };
@@ -340,7 +306,7 @@ impl Reader<'_> {
         let (Some(name), Some(email)) = (raw.name, raw.email) else {
             return Err(SourceError::new("a service account without `name` or `email`"));
         };
-        let origin = self.origin_of(&name);
+        let origin = self.origins.origin_of(&name);
         let project_id = raw.project_id.unwrap_or_else(|| path_segment(&name, "projects").unwrap_or_default().to_string());
         self.gcp.service_accounts.push(GcpServiceAccount {
             name,
@@ -362,7 +328,7 @@ impl Reader<'_> {
             )));
         };
         let (service_account, key_id) = (service_account.to_string(), key_id.to_string());
-        let origin = self.origin_of(&name);
+        let origin = self.origins.origin_of(&name);
         let line = match &origin {
             Origin::File { line: Some(l), .. } => *l as usize,
             _ => 0,
@@ -396,14 +362,14 @@ impl Reader<'_> {
 
     fn pool(&mut self, raw: RawObject) {
         let name = raw.name.unwrap_or_default();
-        let origin = self.origin_of(&name);
+        let origin = self.origins.origin_of(&name);
         let is_disabled = raw.disabled.unwrap_or(false) || raw.state.as_deref().is_some_and(|s| s != "ACTIVE");
         self.gcp.pools.push(WorkloadIdentityPool { name, is_disabled, origin });
     }
 
     fn provider(&mut self, raw: RawObject) -> Result<(), SourceError> {
         let name = raw.name.unwrap_or_default();
-        let origin = self.origin_of(&name);
+        let origin = self.origins.origin_of(&name);
         let kind = match (raw.oidc, raw.aws, raw.saml) {
             (Some(oidc), _, _) => ProviderKind::Oidc { issuer_uri: oidc.issuer_uri, allowed_audiences: oidc.allowed_audiences },
             (None, Some(aws), _) => ProviderKind::Aws { account_id: aws.account_id },
@@ -426,7 +392,7 @@ impl Reader<'_> {
     /// asset (`//container.googleapis.com/projects/P/locations/L/clusters/C`).
     fn cluster(&mut self, raw: RawObject, asset_name: Option<&str>) -> Result<(), SourceError> {
         let Some(name) = raw.name else { return Err(SourceError::new("a GKE cluster without a name")) };
-        let origin = self.origin_of(&name);
+        let origin = self.origins.origin_of(&name);
         let link = raw.self_link.as_deref().map(|l| l.split_once("/v1/").map_or(l, |(_, path)| path).to_string());
         let path = link.or_else(|| asset_name.map(asset_path)).unwrap_or_default();
         let Some(project) = path_segment(&path, "projects").map(str::to_string) else {
@@ -447,7 +413,7 @@ impl Reader<'_> {
         };
         let key = cluster.key();
         for pool in raw.node_pools.into_iter().flatten() {
-            let origin = self.origin_of(&pool.name);
+            let origin = self.origins.origin_of(&pool.name);
             self.gcp.node_pools.push(node_pool(&key, pool.name, pool.config, origin));
         }
         self.gcp.clusters.push(cluster);
@@ -464,7 +430,7 @@ impl Reader<'_> {
         let location = path_segment(&path, "locations").or_else(|| path_segment(&path, "zones")).unwrap_or_default();
         let key = cluster_key(project, location, cluster);
         let name = name.to_string();
-        let origin = self.origin_of(asset_name);
+        let origin = self.origins.origin_of(asset_name);
         self.gcp.node_pools.push(node_pool(&key, name, raw.config, origin));
         Ok(())
     }

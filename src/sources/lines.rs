@@ -1,4 +1,12 @@
-//! Line numbers for objects found in a file's text, so findings can point at file and line.
+//! Line numbers for objects found in a file's text, so findings can point at file and line; and
+//! the origins of the records of one read, from a file or a live scope.
+
+use std::sync::Arc;
+
+use serde::de::DeserializeOwned;
+
+use super::SourceError;
+use crate::provenance::Origin;
 
 /// Byte offsets of line starts, and a forward-moving search cursor.
 pub struct LineIndex<'a> {
@@ -43,6 +51,48 @@ impl<'a> LineIndex<'a> {
             .or_else(|| finder.find(bytes))?;
         self.cursor = hit + quoted.len();
         Some(self.line_of(hit))
+    }
+}
+
+/// Where the records of one read come from: a file (lines found by searching its text) or a live
+/// scope (the same readers serve both, so live and offline collection cannot drift apart).
+pub enum Origins<'a> {
+    File {
+        path: Arc<str>,
+        lines: LineIndex<'a>,
+    },
+    #[cfg_attr(not(any(feature = "gcp", feature = "azure")), allow(dead_code))]
+    Live(Arc<str>),
+}
+
+impl<'a> Origins<'a> {
+    pub fn file(path: &Arc<str>, text: &'a str) -> Self {
+        Origins::File { path: Arc::clone(path), lines: LineIndex::new(text) }
+    }
+
+    /// The origin of the record whose text holds `"needle"`.
+    pub fn origin_of(&mut self, needle: &str) -> Origin {
+        match self {
+            Origins::File { path, lines } => Origin::file(path, lines.find_string(needle)),
+            Origins::Live(scope) => Origin::Live { scope: Arc::clone(scope) },
+        }
+    }
+
+    pub fn line_of(&mut self, needle: &str) -> Option<u32> {
+        match self {
+            Origins::File { lines, .. } => lines.find_string(needle),
+            Origins::Live(_) => None,
+        }
+    }
+}
+
+/// The objects of a JSON document as `gcloud` and `az` print them: an array's elements, or one
+/// object, or several one after another (newline-delimited exports, appended pages).
+pub fn json_objects<T: DeserializeOwned>(text: &str) -> Result<Vec<T>, SourceError> {
+    if text.trim_start().starts_with('[') {
+        serde_json::from_str(text).map_err(|e| SourceError::from_json(&e))
+    } else {
+        serde_json::Deserializer::from_str(text).into_iter::<T>().collect::<Result<_, _>>().map_err(|e| SourceError::from_json(&e))
     }
 }
 

@@ -9,7 +9,7 @@ pub mod azure;
 pub mod credentials;
 pub mod gcp;
 pub mod k8s;
-mod lines;
+pub(crate) mod lines;
 pub mod live;
 mod recognise;
 pub mod snapshot;

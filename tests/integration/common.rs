@@ -81,3 +81,16 @@ pub fn without_locations(report: &Value) -> Vec<Value> {
         })
         .collect()
 }
+
+/// The findings of one provider, without where they were read: what live and offline scans of the
+/// same data must agree on.
+#[allow(dead_code)]
+pub fn provider_findings(report: &Value, provider: &str) -> Vec<Value> {
+    let mut findings: Vec<Value> = findings(report)
+        .iter()
+        .filter(|f| f["provider"] == provider)
+        .map(|f| serde_json::json!({"rule": f["rule_id"], "severity": f["severity"], "resource": f["resource"], "message": f["message"], "evidence": f["evidence"], "fingerprint": f["fingerprint"]}))
+        .collect();
+    findings.sort_by_key(|f| f.to_string());
+    findings
+}

@@ -4,9 +4,9 @@
 
 use std::path::Path;
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
-use crate::common::{Run, repo, scan_json, wiscan};
+use crate::common::{Run, provider_findings, repo, scan_json, wiscan};
 use crate::fake_azure::{AzureData, FakeAzure, Fault, IDENTITY_HEADER, add_file, demo_as_apis};
 
 fn live(fake: &FakeAzure, dir: &Path, args: &[&str]) -> Run {
@@ -25,18 +25,6 @@ fn live(fake: &FakeAzure, dir: &Path, args: &[&str]) -> Run {
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
     }
-}
-
-fn azure_findings(report: &Value) -> Vec<Value> {
-    let mut findings: Vec<Value> = report["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .filter(|f| f["provider"] == "azure")
-        .map(|f| json!({"rule": f["rule_id"], "severity": f["severity"], "resource": f["resource"], "message": f["message"], "evidence": f["evidence"], "fingerprint": f["fingerprint"]}))
-        .collect();
-    findings.sort_by_key(|f| f.to_string());
-    findings
 }
 
 #[test]
@@ -67,7 +55,7 @@ fn live_collection_gives_the_offline_findings_through_throttling() {
         "every page, the failed attempt again: {requests:?}"
     );
     let offline = scan_json(&repo().join("fixtures/demo/azure"));
-    let (live_findings, offline_findings) = (azure_findings(&report), azure_findings(&offline));
+    let (live_findings, offline_findings) = (provider_findings(&report, "azure"), provider_findings(&offline, "azure"));
     assert!(live_findings.len() >= 7, "{live_findings:#?}");
     assert_eq!(live_findings, offline_findings, "the same data live and offline gives the same findings");
 }
@@ -172,8 +160,9 @@ fn every_azure_rule_fixture_gives_the_same_findings_live() {
             }
             let r = live(&fake, tmp.path(), &args);
             assert_eq!(r.code, 0, "{}: {}", entry.display(), r.stderr);
-            let of_rule =
-                |report: &Value| -> Vec<Value> { azure_findings(report).into_iter().filter(|f| f["rule"] == rule.id()).collect() };
+            let of_rule = |report: &Value| -> Vec<Value> {
+                provider_findings(report, "azure").into_iter().filter(|f| f["rule"] == rule.id()).collect()
+            };
             let (live_findings, offline_findings) = (of_rule(&r.json()), of_rule(&scan_json(&entry)));
             if live_findings != offline_findings {
                 mismatches.push(format!("{}:\n live {live_findings:#?}\n offline {offline_findings:#?}", entry.display()));

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 
-use crate::common::{Run, repo, scan_json, wiscan};
+use crate::common::{Run, provider_findings, repo, scan_json, wiscan};
 use crate::fake_gcp::{FakeGcp, Fault, ProjectApis, demo_as_apis, file_as_apis};
 
 const ORG: &str = "684193025518";
@@ -36,19 +36,6 @@ fn live(fake: &FakeGcp, dir: &Path, args: &[&str]) -> Run {
 fn demo_fake() -> FakeGcp {
     let (results, assets) = demo_as_apis(&repo().join("fixtures/demo/gcp"));
     FakeGcp::start(results, assets)
-}
-
-/// The Google Cloud findings of a report, without where they were read.
-fn gcp_findings(report: &Value) -> Vec<Value> {
-    let mut findings: Vec<Value> = report["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .filter(|f| f["provider"] == "gcp")
-        .map(|f| json!({"rule": f["rule_id"], "severity": f["severity"], "resource": f["resource"], "message": f["message"], "evidence": f["evidence"], "fingerprint": f["fingerprint"]}))
-        .collect();
-    findings.sort_by_key(|f| f.to_string());
-    findings
 }
 
 #[test]
@@ -84,7 +71,7 @@ fn live_collection_of_an_organization_gives_the_offline_findings_through_throttl
     assert_eq!(source["calls"].as_u64(), Some((searches + listings) as u64), "calls are counted");
 
     let offline = scan_json(&repo().join("fixtures/demo/gcp"));
-    let (live_findings, offline_findings) = (gcp_findings(&report), gcp_findings(&offline));
+    let (live_findings, offline_findings) = (provider_findings(&report, "gcp"), provider_findings(&offline, "gcp"));
     assert!(live_findings.len() >= 13, "{live_findings:#?}");
     assert_eq!(live_findings, offline_findings, "the same data live and offline gives the same findings");
 
@@ -92,7 +79,7 @@ fn live_collection_of_an_organization_gives_the_offline_findings_through_throttl
     let snapshot = dir.path().join("gcp.snapshot");
     let r = live(&fake, dir.path(), &["collect", "--gcp-org", ORG, "--out", &snapshot.to_string_lossy()]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert_eq!(gcp_findings(&scan_json(&snapshot)), offline_findings);
+    assert_eq!(provider_findings(&scan_json(&snapshot), "gcp"), offline_findings);
 }
 
 #[test]
@@ -122,7 +109,7 @@ fn a_failed_or_partly_read_scope_is_visible_and_exits_2_without_leaking() {
     assert!(error.contains("assets.list") && error.contains("403") && error.contains("IAM_PERMISSION_DENIED"), "{error}");
     let folder = sources.iter().find(|s| s["origin"] == "gcp/folders/99").expect("folder source");
     assert_eq!(folder["status"], "error", "{folder}");
-    assert!(!gcp_findings(&report).is_empty(), "what was read is still scanned");
+    assert!(!provider_findings(&report, "gcp").is_empty(), "what was read is still scanned");
     for text in [&r.stdout, &r.stderr] {
         assert!(!text.contains("WISCANGCPLIVEPLANT") && !text.contains("MIIEvQIBADAN"), "an error body leaked:\n{text}");
     }
@@ -142,7 +129,7 @@ fn a_project_without_the_asset_api_is_read_through_its_own_apis() {
     let source = &report["sources"][0];
     assert_eq!(source["status"], "ok", "{source}");
     assert!(source["kind"].as_str().is_some_and(|k| k.contains("Cloud Asset API is not enabled")), "the source says so: {source}");
-    let rules: BTreeMap<String, usize> = gcp_findings(&report).iter().fold(BTreeMap::new(), |mut m, f| {
+    let rules: BTreeMap<String, usize> = provider_findings(&report, "gcp").iter().fold(BTreeMap::new(), |mut m, f| {
         *m.entry(f["rule"].as_str().expect("rule").to_string()).or_default() += 1;
         m
     });
@@ -154,7 +141,7 @@ fn a_project_without_the_asset_api_is_read_through_its_own_apis() {
     let offline = scan_json(&repo().join("fixtures/demo/gcp"));
     let of_rule = |findings: Vec<Value>, rule: &str| -> Vec<Value> { findings.into_iter().filter(|f| f["rule"] == rule).collect() };
     for rule in ["GCP004", "GCP005"] {
-        assert_eq!(of_rule(gcp_findings(&report), rule), of_rule(gcp_findings(&offline), rule), "{rule}");
+        assert_eq!(of_rule(provider_findings(&report, "gcp"), rule), of_rule(provider_findings(&offline, "gcp"), rule), "{rule}");
     }
 }
 
@@ -222,7 +209,9 @@ fn every_gcp_rule_fixture_gives_the_same_findings_live() {
             let tmp = tempfile::tempdir().expect("tempdir");
             let r = live(&fake, tmp.path(), &["scan", "--gcp-org", ORG, "--format", "json", "--fail-on", "none"]);
             assert_eq!(r.code, 0, "{}: {}", entry.display(), r.stderr);
-            let of_rule = |report: &Value| -> Vec<Value> { gcp_findings(report).into_iter().filter(|f| f["rule"] == rule.id()).collect() };
+            let of_rule = |report: &Value| -> Vec<Value> {
+                provider_findings(report, "gcp").into_iter().filter(|f| f["rule"] == rule.id()).collect()
+            };
             let (live_findings, offline_findings) = (of_rule(&r.json()), of_rule(&scan_json(&entry)));
             if live_findings != offline_findings {
                 mismatches.push(format!("{}:\n live {live_findings:#?}\n offline {offline_findings:#?}", entry.display()));

@@ -9,7 +9,6 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use azure_core::credentials::TokenCredential;
@@ -25,7 +24,7 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use super::AzureOptions;
-use super::runner::{Deadline, Progress, Retry, SourceTask, failed, with_retries};
+use super::runner::{Calls, Deadline, Progress, Retry, SourceTask, failed, with_retries};
 use crate::finding::Provider;
 use crate::model::Inventory;
 use crate::redact::redact_error;
@@ -65,7 +64,7 @@ pub(crate) fn sources(options: &AzureOptions, progress: &Progress, deadline: Dea
         if options.subscriptions.is_empty() { vec![None] } else { options.subscriptions.iter().cloned().map(Some).collect() };
     for subscription in subscriptions {
         let label = format!("azure/subscriptions/{}", subscription.as_deref().unwrap_or("*"));
-        let calls = Calls { count: Arc::new(AtomicUsize::new(0)), bar: progress.source(&label) };
+        let calls = Calls::new(progress, &label);
         tasks.push(SourceTask {
             provider: Provider::Azure,
             origin: label.clone(),
@@ -76,30 +75,13 @@ pub(crate) fn sources(options: &AzureOptions, progress: &Progress, deadline: Dea
         Some(tenant) => format!("azure/graph/{tenant}"),
         None => "azure/graph".to_string(),
     };
-    let calls = Calls { count: Arc::new(AtomicUsize::new(0)), bar: progress.source(&label) };
+    let calls = Calls::new(progress, &label);
     tasks.push(SourceTask {
         provider: Provider::Azure,
         origin: label.clone(),
         task: Box::pin(collect_graph(label, endpoints, options.tenant.clone(), calls, deadline)),
     });
     tasks
-}
-
-#[derive(Clone)]
-struct Calls {
-    count: Arc<AtomicUsize>,
-    bar: indicatif::ProgressBar,
-}
-
-impl Calls {
-    fn one(&self) {
-        self.count.fetch_add(1, Ordering::Relaxed);
-        self.bar.inc(1);
-    }
-
-    fn total(&self) -> usize {
-        self.count.load(Ordering::Relaxed)
-    }
 }
 
 /// The first credential of the chain that yields a token for `scope` (in `tenant`, when given:

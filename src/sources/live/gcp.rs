@@ -9,7 +9,6 @@
 //! by the same code as `gcloud` files, so live and offline collection cannot disagree.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use google_cloud_asset_v1::client::AssetService;
@@ -26,7 +25,7 @@ use serde_json::{Value, json};
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
-use super::runner::{Deadline, Progress, Retry, SourceTask, error_chain, failed, with_retries};
+use super::runner::{Calls, Deadline, Progress, Retry, SourceTask, error_chain, failed, with_retries};
 use super::{GcpOptions, GcpScope};
 use crate::finding::Provider;
 use crate::model::Inventory;
@@ -62,7 +61,7 @@ pub(crate) fn sources(options: &GcpOptions, progress: &Progress, deadline: Deadl
         .iter()
         .map(|scope| {
             let label = format!("gcp/{}", scope.name());
-            let calls = Calls { count: Arc::new(AtomicUsize::new(0)), bar: progress.source(&label) };
+            let calls = Calls::new(progress, &label);
             SourceTask {
                 provider: Provider::Gcp,
                 origin: label.clone(),
@@ -70,24 +69,6 @@ pub(crate) fn sources(options: &GcpOptions, progress: &Progress, deadline: Deadl
             }
         })
         .collect()
-}
-
-/// The calls a source made, shown on its spinner and in its report.
-#[derive(Clone)]
-struct Calls {
-    count: Arc<AtomicUsize>,
-    bar: indicatif::ProgressBar,
-}
-
-impl Calls {
-    fn one(&self) {
-        self.count.fetch_add(1, Ordering::Relaxed);
-        self.bar.inc(1);
-    }
-
-    fn total(&self) -> usize {
-        self.count.load(Ordering::Relaxed)
-    }
 }
 
 /// A failed call, reduced to what retrying and reporting need.

@@ -251,6 +251,28 @@ pub(crate) fn position_in(text: &str) -> String {
     }
 }
 
+/// The calls a source made, shown on its spinner and in its report.
+#[derive(Clone)]
+pub(crate) struct Calls {
+    count: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    pub(crate) bar: indicatif::ProgressBar,
+}
+
+impl Calls {
+    pub(crate) fn new(progress: &Progress, label: &str) -> Self {
+        Calls { count: Default::default(), bar: progress.source(label) }
+    }
+
+    pub(crate) fn one(&self) {
+        self.count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.bar.inc(1);
+    }
+
+    pub(crate) fn total(&self) -> usize {
+        self.count.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
 /// Live progress: a spinner per source counting its calls, drawn on stderr only when asked.
 #[derive(Clone)]
 pub(crate) struct Progress(Option<indicatif::MultiProgress>);
