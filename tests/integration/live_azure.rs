@@ -185,3 +185,21 @@ fn a_named_tenant_names_the_graph_source() {
         r.json()["sources"].as_array().expect("sources").iter().map(|s| s["origin"].as_str().expect("origin").to_string()).collect();
     assert_eq!(origins, vec!["azure/subscriptions/*".to_string(), format!("azure/graph/{tenant}")]);
 }
+
+#[test]
+fn a_stalled_api_fails_its_source_at_the_deadline() {
+    let fake = FakeAzure::start(demo_as_apis(&repo().join("fixtures/demo/azure")));
+    let dir = tempfile::tempdir().expect("tempdir");
+    fake.fault(Fault { path_contains: "/beta/applications", status: 0, retry_after: None, count: 10, message: None });
+    let started = std::time::Instant::now();
+    let r = live(&fake, dir.path(), &["scan", "--azure", "--timeout", "2", "--format", "json"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(started.elapsed() < std::time::Duration::from_secs(30), "the deadline bounds the wait");
+    let report = r.json();
+    let sources = report["sources"].as_array().expect("sources");
+    let graph = sources.iter().find(|s| s["origin"] == "azure/graph").expect("Graph source");
+    assert_eq!(graph["status"], "error");
+    assert!(graph["errors"][0].as_str().is_some_and(|e| e.contains("timed out after 2 s")), "{graph}");
+    let arm = sources.iter().find(|s| s["origin"] == "azure/subscriptions/*").expect("ARM source");
+    assert_eq!(arm["status"], "ok", "the other source is still read: {arm}");
+}
