@@ -15,8 +15,8 @@ use serde_json::{Value, json};
 pub use crate::loopback::Fault;
 use crate::loopback::{Request, Response, serve};
 
-const ARM_TOKEN: &str = "az.fake.arm-token";
-const GRAPH_TOKEN: &str = "az.fake.graph-token";
+pub const ARM_TOKEN: &str = "az.fake.arm-token";
+pub const GRAPH_TOKEN: &str = "az.fake.graph-token";
 pub const IDENTITY_HEADER: &str = "wiscan-fake-identity-header";
 
 #[derive(Default)]

@@ -203,3 +203,26 @@ fn a_stalled_api_fails_its_source_at_the_deadline() {
     let arm = sources.iter().find(|s| s["origin"] == "azure/subscriptions/*").expect("ARM source");
     assert_eq!(arm["status"], "ok", "the other source is still read: {arm}");
 }
+
+#[test]
+fn trace_logs_never_carry_tokens() {
+    let fake = FakeAzure::start(demo_as_apis(&repo().join("fixtures/demo/azure")));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let output = wiscan()
+        .env("IDENTITY_ENDPOINT", format!("{}/msi/token", fake.url))
+        .env("IDENTITY_HEADER", IDENTITY_HEADER)
+        .env("WISCAN_AZURE_ARM_ENDPOINT", &fake.url)
+        .env("WISCAN_AZURE_GRAPH_ENDPOINT", &fake.url)
+        .env("HOME", dir.path())
+        .env("PATH", "/nonexistent")
+        .env("RUST_LOG", "trace")
+        .args(["-vv", "scan", "--azure", "--format", "json", "--fail-on", "none"])
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.lines().count() > 5, "the clients' logs are shown at -vv:\n{stderr}");
+    for secret in [crate::fake_azure::ARM_TOKEN, crate::fake_azure::GRAPH_TOKEN, IDENTITY_HEADER] {
+        assert!(!stderr.contains(secret), "a log line carries {secret}:\n{stderr}");
+    }
+}

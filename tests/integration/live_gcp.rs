@@ -236,3 +236,23 @@ fn a_stalled_api_fails_the_scope_at_the_deadline() {
     assert_eq!(source["status"], "error");
     assert!(source["errors"][0].as_str().is_some_and(|e| e.contains("timed out after 2 s")), "{source}");
 }
+
+#[test]
+fn trace_logs_never_carry_the_credentials_or_tokens() {
+    let fake = demo_fake();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let output = wiscan()
+        .env("GOOGLE_APPLICATION_CREDENTIALS", fake.credentials(dir.path()))
+        .env("WISCAN_GCP_ENDPOINT", &fake.url)
+        .env("HOME", dir.path())
+        .env("RUST_LOG", "trace")
+        .args(["-vv", "scan", "--gcp-org", ORG, "--format", "json", "--fail-on", "none"])
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.lines().count() > 5, "the clients' logs are shown at -vv:\n{stderr}");
+    for secret in [crate::fake_gcp::TOKEN, "d-FL95Q19q7MQmFpd7hHD0Ty", "1//0fake-refresh-token-for-wiscan-tests"] {
+        assert!(!stderr.contains(secret), "a log line carries {secret}:\n{stderr}");
+    }
+}
