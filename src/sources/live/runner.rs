@@ -251,13 +251,16 @@ pub(crate) fn position_in(text: &str) -> String {
     }
 }
 
-/// The calls a source made, shown on its spinner and in its report.
+/// The calls a source made, shown on its spinner and in its report (the Google and Azure
+/// collectors count with it).
 #[derive(Clone)]
+#[cfg_attr(not(any(feature = "gcp", feature = "azure")), allow(dead_code))]
 pub(crate) struct Calls {
     count: std::sync::Arc<std::sync::atomic::AtomicUsize>,
     pub(crate) bar: indicatif::ProgressBar,
 }
 
+#[cfg_attr(not(any(feature = "gcp", feature = "azure")), allow(dead_code))]
 impl Calls {
     pub(crate) fn new(progress: &Progress, label: &str) -> Self {
         Calls { count: Default::default(), bar: progress.source(label) }
