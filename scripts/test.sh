@@ -24,6 +24,13 @@ cargo test --locked --benches --no-run   # the benchmark compiles in the test pr
 cargo test --locked --lib --test integration --no-run
 cargo test --locked --no-default-features --lib --test integration --no-run
 
+# Graphviz, for the test that renders `wiscan map --format dot` (Debian's package).
+if ! command -v dot >/dev/null 2>&1; then
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -q >/dev/null && $SUDO apt-get install -y -q --no-install-recommends graphviz >/dev/null
+fi
+export WISCAN_REQUIRE_DOT=1
+
 # The offline-only build: every offline input, rule and report, and live flags refused by name.
 cargo test --locked --no-default-features --lib --test integration
 

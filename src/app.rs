@@ -9,7 +9,7 @@ use anyhow::{Context as _, Result, bail};
 use clap::CommandFactory;
 use tracing::{error, info, warn};
 
-use crate::cli::{Cli, CollectArgs, ColorChoice, Command, InputArgs, RulesArgs, RulesFormat, ScanArgs};
+use crate::cli::{Cli, CollectArgs, ColorChoice, Command, InputArgs, MapArgs, RulesArgs, RulesFormat, ScanArgs};
 use crate::config::{Config, DEFAULT_FILE, FailOn};
 use crate::engine::{self, Triage};
 use crate::finding::Severity;
@@ -47,6 +47,7 @@ pub fn run(cli: Cli, terminal: Terminal) -> Result<Status> {
     match cli.command {
         Command::Scan(args) => scan(args, color, show_progress),
         Command::Collect(args) => collect(args, show_progress),
+        Command::Map(args) => map(args, show_progress),
         Command::Rules(args) => explain_rules(args),
         Command::Completions { shell } => {
             // Rendered in memory first: clap_complete panics on a write error (`> /dev/full`).
@@ -83,6 +84,7 @@ fn load(input: &InputArgs, show_progress: bool) -> Result<(Inventory, Vec<Source
         inventory.merge(live_inventory);
         reports.extend(live_reports);
     }
+    inventory.incomplete_inputs = incomplete_inputs(&inventory, &reports);
     for link in crate::policy::prepare(&mut inventory, &input.clusters) {
         warn!("--cluster {}={}: no Kubernetes input was read from that path", link.name, link.path);
     }
@@ -94,6 +96,20 @@ fn load(input: &InputArgs, show_progress: bool) -> Result<(Inventory, Vec<Source
         }
     }
     Ok((inventory, reports))
+}
+
+/// Cluster inputs read in part: a live context that failed a list, or a directory holding a file
+/// that could not be read.
+fn incomplete_inputs(inventory: &Inventory, reports: &[SourceReport]) -> HashSet<String> {
+    let failed: Vec<&str> = reports.iter().filter(|r| r.is_failure()).map(|r| r.origin.as_str()).collect();
+    inventory
+        .k8s
+        .clusters()
+        .into_iter()
+        .map(|c| c.input.as_str())
+        .filter(|input| failed.iter().any(|origin| origin == input || origin.strip_prefix(input).is_some_and(|rest| rest.starts_with('/'))))
+        .map(str::to_string)
+        .collect()
 }
 
 fn scan(args: ScanArgs, color: bool, show_progress: bool) -> Result<Status> {
@@ -161,6 +177,21 @@ fn collect(args: CollectArgs, show_progress: bool) -> Result<Status> {
     let out_path = (args.out.as_os_str() != "-").then_some(args.out.as_path());
     write_output(out_path, |out| sources::snapshot::write(&inventory, &sources, out))?;
     let failed = sources.iter().any(SourceReport::is_failure);
+    Ok(if failed && !args.input.allow_partial { Status::Failure } else { Status::Clean })
+}
+
+fn map(args: MapArgs, show_progress: bool) -> Result<Status> {
+    let (inventory, sources) = load(&args.input, show_progress)?;
+    let failed = sources.iter().any(SourceReport::is_failure);
+    let filters = crate::map::Filters {
+        namespace: args.namespace.clone(),
+        cluster: args.in_cluster.clone(),
+        identity: args.identity.clone(),
+        path_to: args.path_to.clone(),
+    };
+    let view = crate::map::select(&inventory.graph, &filters, &sources, !failed).map_err(anyhow::Error::msg)?;
+    let width = table_width();
+    write_output(args.output.as_deref(), |out| crate::map::render(&view, args.format, out, width))?;
     Ok(if failed && !args.input.allow_partial { Status::Failure } else { Status::Clean })
 }
 

@@ -45,6 +45,8 @@ pub enum Command {
     Scan(ScanArgs),
     /// Collect only, and write the normalized inventory as a snapshot
     Collect(CollectArgs),
+    /// Draw who can become whom: the identity graph across clusters and clouds
+    Map(MapArgs),
     /// List the rules, or explain one
     Rules(RulesArgs),
     /// Print shell completions
@@ -322,6 +324,38 @@ pub struct CollectArgs {
     /// Where to write the snapshot (`-` for standard output)
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct MapArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Map format: a table per identity and per ServiceAccount, JSON (schemas/map-v1.schema.json),
+    /// Graphviz DOT, or a Mermaid flowchart (GitHub renders it in Markdown)
+    #[arg(long, value_enum, default_value_t = crate::map::MapFormat::Table, help_heading = "Output")]
+    pub format: crate::map::MapFormat,
+
+    /// Write the map to FILE instead of standard output
+    #[arg(long, short = 'o', value_name = "FILE", help_heading = "Output")]
+    pub output: Option<PathBuf>,
+
+    /// Keep what the ServiceAccounts and workloads of this namespace can become
+    #[arg(long, value_name = "NAMESPACE", help_heading = "Filters")]
+    pub namespace: Option<String>,
+
+    /// Keep what the objects of this cluster (its name, or the input it was read from) can become
+    /// (`--cluster NAME=PATH` links inputs to clusters, as in `scan`)
+    #[arg(long, value_name = "CLUSTER", help_heading = "Filters")]
+    pub in_cluster: Option<String>,
+
+    /// Keep who can become this identity (role ARN, service account email, client ID, or name)
+    #[arg(long, value_name = "IDENTITY", help_heading = "Filters")]
+    pub identity: Option<String>,
+
+    /// List every path that ends at this identity
+    #[arg(long, value_name = "IDENTITY", help_heading = "Filters")]
+    pub path_to: Option<String>,
 }
 
 #[derive(Debug, Args)]

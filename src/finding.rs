@@ -91,6 +91,27 @@ pub struct EvidenceValue {
     pub is_volatile: bool,
 }
 
+/// One step of the path that makes a finding true: `from` becomes or reaches `to`, by `kind`
+/// (an identity graph edge kind such as `irsa`), as `via` explains.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PathStep {
+    pub from: String,
+    pub to: String,
+    pub kind: &'static str,
+    pub via: String,
+}
+
+/// A least-privilege replacement proposed from observed use.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    /// One line: what to change, and to what.
+    pub description: String,
+    /// The exact values to put in place of the broad one (subjects, members).
+    pub replacement: Vec<String>,
+    /// Why the replacement may admit too few (the collected clusters may not be all users).
+    pub caveat: Option<String>,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Finding {
     pub rule_id: &'static str,
@@ -105,6 +126,10 @@ pub struct Finding {
     pub location: Option<Location>,
     /// The live scope (`aws/123456789012/us-east-1`) when the object was not read from a file.
     pub scope: Option<String>,
+    /// The identity graph path that makes the finding true (cross-provider findings). Not fingerprinted.
+    pub path: Vec<PathStep>,
+    /// The narrow replacement for a broad trust, from the ServiceAccounts that use it. Not fingerprinted.
+    pub fix: Option<Fix>,
 }
 
 impl Finding {
@@ -124,11 +149,24 @@ pub struct FindingBuilder {
     message: Option<String>,
     evidence: IndexMap<String, EvidenceValue>,
     origin: Option<Origin>,
+    path: Vec<PathStep>,
+    fix: Option<Fix>,
 }
 
 impl FindingBuilder {
     pub fn new(rule_id: &'static str, rule_name: &'static str, provider: Provider, severity: Severity) -> Self {
-        Self { rule_id, rule_name, provider, severity, resource: None, message: None, evidence: IndexMap::new(), origin: None }
+        Self {
+            rule_id,
+            rule_name,
+            provider,
+            severity,
+            resource: None,
+            message: None,
+            evidence: IndexMap::new(),
+            origin: None,
+            path: Vec::new(),
+            fix: None,
+        }
     }
 
     pub fn resource(mut self, resource: Resource) -> Self {
@@ -167,6 +205,16 @@ impl FindingBuilder {
         self
     }
 
+    pub fn path(mut self, path: Vec<PathStep>) -> Self {
+        self.path = path;
+        self
+    }
+
+    pub fn fix(mut self, fix: Option<Fix>) -> Self {
+        self.fix = fix;
+        self
+    }
+
     pub fn build(self) -> Option<Finding> {
         let mut resource = self.resource?;
         // A name can hold a key ID (a user named after its key, a Secret named `AKIA…`): the
@@ -192,6 +240,22 @@ impl FindingBuilder {
             suppression: None,
             location,
             scope,
+            // Names in paths and fixes can hold key IDs too (a user named after its key).
+            path: self
+                .path
+                .into_iter()
+                .map(|s| PathStep {
+                    from: crate::redact::redact_text(&s.from),
+                    to: crate::redact::redact_text(&s.to),
+                    kind: s.kind,
+                    via: crate::redact::redact_text(&s.via),
+                })
+                .collect(),
+            fix: self.fix.map(|f| Fix {
+                description: crate::redact::redact_text(&f.description),
+                replacement: f.replacement.iter().map(|r| crate::redact::redact_text(r)).collect(),
+                caveat: f.caveat.as_deref().map(crate::redact::redact_text),
+            }),
         })
     }
 }

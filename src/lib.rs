@@ -6,6 +6,7 @@ pub mod cli;
 pub mod config;
 pub mod engine;
 pub mod finding;
+pub mod map;
 pub mod model;
 pub mod policy;
 pub mod provenance;

@@ -8,7 +8,9 @@ use super::Inventory;
 use super::aws::{AwsInventory, MetadataOptions};
 use super::azure::AzureInventory;
 use super::gcp::GcpInventory;
-use super::k8s::{CloudCluster, ClusterRef};
+use std::collections::BTreeMap;
+
+use super::k8s::{CloudCluster, ClusterRef, NetworkPolicy, Workload};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum NodeImds {
@@ -128,5 +130,48 @@ impl Inventory {
         let Some(linked) = &cluster.linked else { return NodeImds::Unknown };
         let clouds: [&dyn NodeFacts; 3] = [&self.aws, &self.gcp, &self.azure];
         clouds.iter().find_map(|cloud| cloud.node_imds(linked)).unwrap_or(NodeImds::Unknown)
+    }
+}
+
+/// The pods of one namespace that can reach IMDS, and what the node side says.
+pub struct OpenNamespace<'a> {
+    pub cluster: &'a ClusterRef,
+    pub namespace: &'a str,
+    pub workloads: Vec<&'a Workload>,
+    /// `Reachable` or `Unknown` (assumed reachable); never `Blocked`.
+    pub node: NodeImds,
+}
+
+impl Inventory {
+    /// Namespaces whose pods (not on the host network) reach IMDS: no NetworkPolicy keeps them
+    /// from it and the nodes do not block it (or are unknown, and then assumed open). K8S002
+    /// reports them; the identity graph draws their way to the node's identity.
+    pub fn namespaces_reaching_imds(&self) -> Vec<OpenNamespace<'_>> {
+        let mut policies: BTreeMap<(&ClusterRef, &str), Vec<&NetworkPolicy>> = BTreeMap::new();
+        for p in &self.k8s.network_policies {
+            policies.entry((&p.cluster, p.namespace.as_str())).or_default().push(p);
+        }
+        let mut open: BTreeMap<(&ClusterRef, &str), Vec<&Workload>> = BTreeMap::new();
+        for w in self.workloads_by_controller() {
+            // hostNetwork pods are outside NetworkPolicy altogether: K8S001 reports them.
+            if w.host_network {
+                continue;
+            }
+            let in_namespace = policies.get(&(&w.cluster, w.namespace.as_str())).map(Vec::as_slice).unwrap_or_default();
+            let selecting: Vec<&&NetworkPolicy> = in_namespace.iter().filter(|p| p.pod_selector.matches(&w.pod_labels)).collect();
+            // An explicit deny (Cilium egressDeny, Calico Deny) wins; otherwise the allow lists decide.
+            let is_denied = selecting.iter().any(|p| p.denies_imds);
+            let restricting: Vec<&&NetworkPolicy> = selecting.iter().copied().filter(|p| p.restricts_egress).collect();
+            let is_blocked = is_denied || (!restricting.is_empty() && restricting.iter().all(|p| !p.allows_imds));
+            if !is_blocked {
+                open.entry((&w.cluster, w.namespace.as_str())).or_default().push(w);
+            }
+        }
+        open.into_iter()
+            .filter_map(|((cluster, namespace), workloads)| match self.node_imds(cluster) {
+                NodeImds::Blocked => None,
+                node => Some(OpenNamespace { cluster, namespace, workloads, node }),
+            })
+            .collect()
     }
 }

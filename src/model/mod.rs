@@ -59,6 +59,7 @@ pub mod azure;
 pub mod exposure;
 pub mod federation;
 pub mod gcp;
+pub mod graph;
 pub mod iam_policy;
 pub mod index;
 pub mod issuer;
@@ -80,6 +81,11 @@ pub struct Inventory {
     pub index: Index,
     /// Every federation trust of the scan, derived after the last merge (`policy::prepare`).
     pub federation: federation::Federation,
+    /// Who can become whom, derived after the federation model (`policy::prepare`).
+    pub graph: graph::IdentityGraph,
+    /// Kubernetes inputs (cluster inputs) read only in part: a failed file under them, or a
+    /// partial live source. What they lack cannot be told from what was not read.
+    pub incomplete_inputs: std::collections::HashSet<String>,
 }
 
 impl Inventory {

@@ -54,10 +54,7 @@ pub fn aws_trusts(inventory: &Inventory) -> Vec<FederatedTrust> {
                     constraint.any_of.push(patterns);
                 }
             }
-            let statement = match &grant.statement.sid {
-                Some(sid) => format!("trust policy statement {sid}"),
-                None => format!("trust policy statement {}", grant.statement.index + 1),
-            };
+            let statement = grant.statement_label();
             trusts.push(FederatedTrust {
                 identity: IdentityRef { provider: Provider::Aws, id: role.arn.clone(), name: role.name.clone() },
                 issuer: issuer.clone(),

@@ -11,6 +11,8 @@ pub mod federation;
 pub mod gcp;
 pub mod github;
 pub mod glob;
+pub mod graph;
+pub mod least_privilege;
 pub mod link;
 pub mod members;
 pub mod provider_condition;
@@ -25,7 +27,8 @@ pub use trust::{TrustGrant, TrustQuestions, Trustee};
 use crate::model::{ClusterLink, Inventory};
 
 /// Everything the inventory needs before rules run, after the last input is merged: consolidated
-/// and indexed (`model`), its federation trusts derived, and Kubernetes inputs linked to clusters.
+/// and indexed (`model`), its federation trusts derived, Kubernetes inputs linked to clusters, and
+/// the identity graph built.
 /// Returns the `--cluster` links that matched no input.
 pub fn prepare(inventory: &mut Inventory, links: &[ClusterLink]) -> Vec<ClusterLink> {
     inventory.finish();
@@ -33,5 +36,7 @@ pub fn prepare(inventory: &mut Inventory, links: &[ClusterLink]) -> Vec<ClusterL
     trusts.extend(federation::gcp_trusts(inventory));
     trusts.extend(federation::azure_trusts(inventory));
     inventory.federation = crate::model::federation::Federation::new(trusts);
-    link::link_clusters(inventory, links)
+    let unmatched = link::link_clusters(inventory, links);
+    inventory.graph = graph::build(inventory);
+    unmatched
 }

@@ -39,6 +39,14 @@ pub struct TrustGrant<'a> {
 }
 
 impl TrustGrant<'_> {
+    /// `trust policy statement SID` (or its 1-based position): how findings and the graph name it.
+    pub fn statement_label(&self) -> String {
+        match &self.statement.sid {
+            Some(sid) => format!("trust policy statement {sid}"),
+            None => format!("trust policy statement {}", self.statement.index + 1),
+        }
+    }
+
     pub fn issuer(&self) -> Option<&Issuer> {
         match &self.trustee {
             Trustee::Oidc(issuer) => Some(issuer),

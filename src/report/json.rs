@@ -4,7 +4,7 @@ use indexmap::IndexMap;
 use serde::Serialize;
 
 use super::{Report, Summary};
-use crate::finding::{Finding, SuppressionKind};
+use crate::finding::{Finding, Fix, PathStep, SuppressionKind};
 use crate::provenance::{SourceReport, SourceStatus};
 
 pub const SCHEMA_VERSION: u32 = 1;
@@ -91,6 +91,39 @@ struct JsonFinding<'a> {
     suppression: Option<JsonSuppression<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     location: Option<JsonLocation<'a>>,
+    /// The identity graph path that makes the finding true, source first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    path: Vec<JsonPathStep<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fix: Option<JsonFix<'a>>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct JsonPathStep<'a> {
+    pub from: &'a str,
+    pub to: &'a str,
+    pub kind: &'a str,
+    pub via: &'a str,
+}
+
+impl<'a> From<&'a PathStep> for JsonPathStep<'a> {
+    fn from(s: &'a PathStep) -> Self {
+        JsonPathStep { from: &s.from, to: &s.to, kind: s.kind, via: &s.via }
+    }
+}
+
+#[derive(Serialize)]
+pub(crate) struct JsonFix<'a> {
+    pub description: &'a str,
+    pub replacement: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub caveat: Option<&'a str>,
+}
+
+impl<'a> From<&'a Fix> for JsonFix<'a> {
+    fn from(f: &'a Fix) -> Self {
+        JsonFix { description: &f.description, replacement: &f.replacement, caveat: f.caveat.as_deref() }
+    }
 }
 
 impl<'a> From<&'a Finding> for JsonFinding<'a> {
@@ -113,6 +146,8 @@ impl<'a> From<&'a Finding> for JsonFinding<'a> {
                 reason: &s.reason,
             }),
             location: f.location.as_ref().map(|l| JsonLocation { path: &l.path, line: l.line }),
+            path: f.path.iter().map(JsonPathStep::from).collect(),
+            fix: f.fix.as_ref().map(JsonFix::from),
         }
     }
 }

@@ -194,6 +194,13 @@ struct ResultProperties<'a> {
     provider: &'static str,
     #[serde(rename = "resourceKind")]
     resource_kind: &'a str,
+    /// The identity graph path behind a cross-provider finding, one `from → to (via)` per step.
+    #[serde(rename = "identityPath", skip_serializing_if = "Vec::is_empty")]
+    identity_path: Vec<String>,
+    /// The least-privilege replacement. Not SARIF `fixes`: those patch the input file, and the
+    /// inputs here are the clouds' own listings, not the files that define the trust.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fix: Option<super::json::JsonFix<'a>>,
 }
 
 pub fn render(report: &Report, options: &RenderOptions, out: &mut dyn std::io::Write) -> std::io::Result<()> {
@@ -294,7 +301,12 @@ fn result(f: &Finding, rule_index: usize) -> SarifResult<'_> {
         rule_id: f.rule_id,
         rule_index,
         level: level(f.severity),
-        message: Text { text: format!("{}: {}", f.resource.id, f.message) },
+        message: Text {
+            text: match &f.fix {
+                Some(fix) => format!("{}: {} Fix: {}", f.resource.id, f.message, fix.description),
+                None => format!("{}: {}", f.resource.id, f.message),
+            },
+        },
         locations: vec![ResultLocation {
             physical_location: PhysicalLocation { artifact_location: ArtifactLocation { uri }, region: Region { start_line: line } },
             logical_locations: vec![LogicalLocation { name: &f.resource.name, fully_qualified_name: &f.resource.id, kind: "resource" }],
@@ -307,6 +319,8 @@ fn result(f: &Finding, rule_index: usize) -> SarifResult<'_> {
             security_severity: security_severity(f.severity),
             provider: f.provider.as_str(),
             resource_kind: &f.resource.kind,
+            identity_path: f.path.iter().map(|s| format!("{} → {} ({})", s.from, s.to, s.via)).collect(),
+            fix: f.fix.as_ref().map(super::json::JsonFix::from),
         },
     }
 }

@@ -27,12 +27,12 @@ pub fn render(report: &Report, options: &RenderOptions, out: &mut dyn std::io::W
                 Some(loc) => format!("\n{}:{}", loc.path, loc.line.unwrap_or(1)),
                 None => String::new(),
             };
-            table.add_row(vec![
-                Cell::new(severity),
-                Cell::new(f.rule_id),
-                Cell::new(format!("{resource}{location}")),
-                Cell::new(&f.message),
-            ]);
+            // The least-privilege replacement, when one is known: one line under the message.
+            let message = match &f.fix {
+                Some(fix) => format!("{}\nfix: {}", f.message, fix.description),
+                None => f.message.clone(),
+            };
+            table.add_row(vec![Cell::new(severity), Cell::new(f.rule_id), Cell::new(format!("{resource}{location}")), Cell::new(message)]);
         }
         writeln!(out, "{table}")?;
     }

@@ -4,6 +4,7 @@
 
 pub mod aws;
 pub mod azure;
+pub mod cross;
 pub mod gcp;
 pub mod k8s;
 pub mod meta;
@@ -116,6 +117,11 @@ pub static ALL: &[&dyn Rule] = &[
     &k8s::azure_wi_label_missing::AzureWiLabelMissing,
     &k8s::default_sa_cloud_identity::DefaultSaCloudIdentity,
     &k8s::static_creds_in_federated_workload::StaticCredsInFederatedWorkload,
+    &cross::irsa_annotation_untrusted::IrsaAnnotationUntrusted,
+    &cross::gke_annotation_one_sided::GkeAnnotationOneSided,
+    &cross::azure_annotation_no_fic::AzureAnnotationNoFic,
+    &cross::trust_dangling_subject::TrustDanglingSubject,
+    &cross::identity_shared_across_workloads::IdentitySharedAcrossWorkloads,
 ];
 
 /// Looks a rule up by ID (case-insensitive) or name.

@@ -26,6 +26,7 @@ mod live_gcp;
 mod live_k8s;
 #[cfg(any(feature = "azure", feature = "gcp", feature = "k8s"))]
 mod loopback;
+mod map;
 mod recognition;
 mod rules;
 mod secrets;

@@ -27,6 +27,18 @@ fn plant(dir: &Path) {
         ),
     )
     .expect("write");
+    // The same key pair in a cluster's Secret (base64, as kubectl prints it).
+    let encode = |v: &str| base64::Engine::encode(&base64::engine::general_purpose::STANDARD, v);
+    std::fs::write(
+        dir.join("secret.json"),
+        format!(
+            r#"{{"apiVersion": "v1", "kind": "Secret", "metadata": {{"name": "ci-bot-keys", "namespace": "ci"}}, "type": "Opaque",
+            "data": {{"AWS_ACCESS_KEY_ID": "{}", "AWS_SECRET_ACCESS_KEY": "{}"}}}}"#,
+            encode(KEY_ID),
+            encode(SECRET)
+        ),
+    )
+    .expect("write");
 }
 
 #[test]
@@ -41,6 +53,14 @@ fn no_output_format_log_or_snapshot_leaks() {
         assert_eq!(r.code, 1, "{}", r.stderr);
         outputs.push((format!("{format} stdout"), r.stdout));
         outputs.push((format!("{format} stderr"), r.stderr));
+    }
+    // The identity graph ties the Secret's key to user ci-bot: every map format names it redacted only.
+    for format in ["table", "json", "dot", "mermaid"] {
+        let r = run(&["-vv", "map", "--from", &d, "--format", format]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(r.stdout.contains("ci-bot"), "map {format} ties the key to its user:\n{}", r.stdout);
+        outputs.push((format!("map {format} stdout"), r.stdout));
+        outputs.push((format!("map {format} stderr"), r.stderr));
     }
     let r = run(&["-vv", "collect", "--from", &d, "--out", &snap.to_string_lossy()]);
     outputs.push(("collect stderr".into(), r.stderr));
@@ -253,6 +273,13 @@ fn google_cloud_key_material_never_leaks() {
         assert!(json.contains(rule), "{rule} should fire on the planted inputs:\n{json}");
     }
     let snap = dir.path().join("gcp.snapshot");
+    // Every map format, too.
+    for format in ["table", "json", "dot", "mermaid"] {
+        let r = run(&["-vv", "map", "--from", &d, "--format", format]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        outputs.push((format!("map {format} stdout"), r.stdout));
+        outputs.push((format!("map {format} stderr"), r.stderr));
+    }
     let r = run(&["-vv", "collect", "--from", &d, "--out", &snap.to_string_lossy()]);
     outputs.push(("collect stderr".into(), r.stderr));
     outputs.push(("snapshot".into(), std::fs::read_to_string(&snap).expect("snapshot")));

@@ -1,6 +1,7 @@
 //! AWS001 oidc-sub-wildcard: an OIDC trust that matches `sub` with `*` or `?`.
 
 use super::{has_generic_subject, is_service_account_pattern, join_patterns, spans_namespaces};
+use crate::policy::least_privilege::aws_subject_fix;
 use crate::rules::prelude::*;
 
 declare_rule!(OidcSubWildcard, "AWS001");
@@ -44,6 +45,7 @@ impl Rule for OidcSubWildcard {
                         .evidence("operator", allowed.operator())
                         .evidence("key", &allowed.condition.key)
                         .evidence("value", join_patterns(wildcards.iter().copied()))
+                        .fix(aws_subject_fix(cx.inventory, &role.arn, &grant.statement_label(), &allowed.condition.key))
                         .at(&role.origin),
                 );
             }

@@ -24,9 +24,11 @@ impl Rule for StaticAccessKey {
                     (None, age) => age,
                 };
                 let is_stale = age.is_some_and(|d| d > STALE_DAYS) || idle.is_some_and(|d| d > STALE_DAYS);
+                // A copy of the key sits in a cluster's Secret or manifest: it is in use outside IAM's view.
+                let found_in = key.id.as_deref().and_then(|id| cx.inventory.graph.static_keys.get(id)).filter(|s| s.owner.is_some());
                 let severity = if user.is_root {
                     Severity::Critical
-                } else if is_stale {
+                } else if is_stale || found_in.is_some() {
                     Severity::High
                 } else {
                     self.default_severity()
@@ -48,6 +50,9 @@ impl Rule for StaticAccessKey {
                         facts.join(", ")
                     ))
                     .evidence("key", &label);
+                if let Some(sites) = found_in {
+                    finding = finding.volatile_evidence("found_in", sites.holders.join("; "));
+                }
                 if let Some(created) = key.created {
                     finding = finding.volatile_evidence("created", created.strftime("%Y-%m-%d").to_string());
                 }

@@ -3,6 +3,7 @@
 use super::owner_label;
 use crate::model::federation::SubjectPattern;
 use crate::policy::azure::{CredentialMatch, WildcardReach, credential_match, wildcard_reach};
+use crate::policy::least_privilege::azure_subject_fix;
 use crate::rules::prelude::*;
 
 declare_rule!(FicSubjectWildcard, "AZ001");
@@ -23,6 +24,9 @@ impl Rule for FicSubjectWildcard {
                         WildcardReach::AcrossWorkloads => "tokens of any namespace or repository that matches",
                         WildcardReach::WithinOneWorkload => "tokens of every ServiceAccount, branch or environment that matches",
                     };
+                    let client_id = inventory.azure.owner_client_id(&inventory.index.azure, &credential.owner);
+                    let statement = format!("federated credential {}", credential.name);
+                    let fix = client_id.and_then(|id| azure_subject_fix(inventory, &id, &statement));
                     self.finding(credential.resource())
                         .message(format!(
                             "federated credential {} of {owner} matches `{claim}` against `{pattern}`: {reach} can sign in as it",
@@ -30,6 +34,7 @@ impl Rule for FicSubjectWildcard {
                         ))
                         .evidence("claim", claim)
                         .evidence("pattern", pattern)
+                        .fix(fix)
                 }
                 CredentialMatch::Unreadable(reason) => self
                     .finding(credential.resource())

@@ -4,6 +4,7 @@
 use super::binding_evidence;
 use crate::model::gcp::ResourceScope;
 use crate::policy::gcp::{GcpQuestions, binding_resource, lets_act_as};
+use crate::policy::least_privilege::gcp_member_fix;
 use crate::policy::members::{Coverage, Member};
 use crate::rules::prelude::*;
 
@@ -39,6 +40,10 @@ impl Rule for GkeNamespaceWideGrant {
                 finding = finding
                     .severity(Severity::Critical)
                     .evidence("escalation", format!("the service account holds {} on {}", role.role, role.resource));
+            }
+            if let ResourceScope::ServiceAccount { account, .. } = binding.scope() {
+                let statement = format!("{} binding for {}", binding.role, binding.member);
+                finding = finding.fix(gcp_member_fix(inventory, &inventory.gcp_account_key(account), &statement, &workload_pool));
             }
             out.push(binding_evidence(finding, binding));
         }

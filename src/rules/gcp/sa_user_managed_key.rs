@@ -36,10 +36,16 @@ impl Rule for SaUserManagedKey {
             if let Some(days) = age_days {
                 finding = finding.volatile_evidence("age_days", days.to_string());
             }
+            let found_in = inventory.graph.static_keys.get(&crate::redact::redact_key_id(&key.key_id)).filter(|s| s.owner.is_some());
+            if let Some(sites) = found_in {
+                finding = finding.volatile_evidence("found_in", sites.holders.join("; "));
+            }
             if let Some(grant) = federated {
                 finding = finding
                     .severity(Severity::Critical)
                     .evidence("escalation", format!("also the target of a workload identity binding for {}", grant.binding.member));
+            } else if found_in.is_some() {
+                finding = finding.severity(Severity::Critical).evidence("escalation", "the key file is stored in a cluster");
             } else if age_days.is_some_and(|d| d > MAX_AGE_DAYS) {
                 finding = finding.severity(Severity::Critical).evidence("escalation", format!("older than {MAX_AGE_DAYS} days"));
             }

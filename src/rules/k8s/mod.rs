@@ -86,3 +86,9 @@ pub(crate) fn credential_sites<'a>(cx: &Context<'a>, wanted: fn(&StaticCredentia
     }
     sites
 }
+
+/// The collected cloud identity a static key found in the cluster belongs to, as a label.
+pub(crate) fn key_owner(cx: &Context<'_>, key_id: &str) -> Option<String> {
+    let graph = &cx.inventory.graph;
+    graph.static_keys.get(key_id).and_then(|sites| sites.owner).map(|n| graph.nodes[n].label())
+}

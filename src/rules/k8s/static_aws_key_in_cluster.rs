@@ -1,6 +1,6 @@
 //! K8S003 static-aws-key-in-cluster: AWS access keys in Secrets, ConfigMaps or literal env values.
 
-use super::{cluster_evidence, credential_sites};
+use super::{cluster_evidence, credential_sites, key_owner};
 use crate::model::k8s::StaticCredential;
 use crate::rules::prelude::*;
 
@@ -24,14 +24,21 @@ impl Rule for StaticAwsKeyInCluster {
             } else {
                 format!("{what} stored in {} ({}): whoever can read it acts as that IAM identity from anywhere", site.holder, site.path)
             };
-            out.push(
-                self.finding(site.resource)
-                    .message(message)
-                    .volatile_evidence("cluster", cluster_evidence(site.cluster))
-                    .evidence("key", key_id)
-                    .evidence("path", &site.path)
-                    .at(site.origin),
-            );
+            let mut finding = self
+                .finding(site.resource)
+                .volatile_evidence("cluster", cluster_evidence(site.cluster))
+                .evidence("key", key_id)
+                .evidence("path", &site.path)
+                .at(site.origin);
+            // Joined to the collected IAM user whose key it is, when the scan holds the account.
+            let message = match key_owner(cx, key_id) {
+                Some(owner) => {
+                    finding = finding.volatile_evidence("belongs_to", &owner);
+                    format!("{message} (the key belongs to {owner})")
+                }
+                None => message,
+            };
+            out.push(finding.message(message));
         }
     }
 }

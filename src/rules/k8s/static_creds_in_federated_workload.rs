@@ -36,7 +36,8 @@ impl Rule for StaticCredsInFederatedWorkload {
     }
 }
 
-/// How the workload's ServiceAccount is federated: an annotation or an EKS Pod Identity association.
+/// How the workload's ServiceAccount is federated: an annotation, a cloud trust that names it
+/// exactly, or an EKS Pod Identity association.
 fn federation_of(cx: &Context<'_>, w: &Workload) -> Option<String> {
     let inv = cx.inventory;
     let key = (w.cluster.input.clone(), w.namespace.clone(), w.service_account.clone());
@@ -44,6 +45,16 @@ fn federation_of(cx: &Context<'_>, w: &Workload) -> Option<String> {
         && let Some((annotation, value)) = inv.k8s.service_accounts[i].identity.annotations().first()
     {
         return Some(format!("{annotation}={value}"));
+    }
+    // A cloud-side trust that names the ServiceAccount exactly federates it without any annotation.
+    let graph = &inv.graph;
+    if let Some(node) = graph.find(&crate::model::graph::service_account_key(&w.cluster.input, &w.namespace, &w.service_account)) {
+        let named = graph.outgoing[node].iter().map(|&e| &graph.edges[e]).find(|e| {
+            e.kind.is_workload_federation() && e.admission == Some(crate::model::graph::Admission::Exact) && e.dangling.is_none()
+        });
+        if let Some(edge) = named {
+            return Some(format!("{} names it in {}", graph.nodes[edge.to].label(), edge.statement.as_deref().unwrap_or("a trust")));
+        }
     }
     let cluster = w.cluster.name()?;
     inv.aws
