@@ -12,7 +12,7 @@
 //! The same for Azure: a tenant's `az` and Graph output in one array with 1k, 10k and 100k federated
 //! credentials (managed identities and app registrations, secrets, role assignments, AKS clusters).
 //! `WISCAN_BENCH_SCALES=1000,5000`, `WISCAN_BENCH_K8S_SCALES=2000`, `WISCAN_BENCH_GCP_SCALES` and
-//! `WISCAN_BENCH_AZURE_SCALES` override the scales.
+//! `WISCAN_BENCH_AZURE_SCALES`, `WISCAN_BENCH_GRAPH_SCALES` override the scales.
 
 // The benchmark's report is its output.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
@@ -45,6 +45,94 @@ fn main() {
     );
     println!();
     print!("{}", shards_table(&dir, &scales("WISCAN_BENCH_SHARDS", &[10, 100])));
+    println!();
+    print!("{}", graph_table(&dir, &scales("WISCAN_BENCH_GRAPH_SCALES", &[1_000, 10_000, 50_000])));
+}
+
+/// The identity graph: N annotated ServiceAccounts (50 per namespace) of one EKS cluster against N
+/// roles trusting them (exact subjects, one in 20 a namespace wildcard, one in 50 naming a
+/// ServiceAccount that does not exist), plus the cluster's description. Times building the graph
+/// and answering X001–X005 on their own, and the whole scan.
+fn graph_table(dir: &Path, scales: &[usize]) -> String {
+    let exe = std::env::current_exe().expect("exe");
+    let mut table = String::from(
+        "| ServiceAccounts = roles | input MB | scan (full) | graph build | X001–X005 | nodes | edges | X findings | scan peak RSS |\n|---|---|---|---|---|---|---|---|---|\n",
+    );
+    let issuer = "oidc.eks.us-east-1.amazonaws.com/id/BENCHD539D4633E53DE1B71EXAMPLE";
+    for &n in scales {
+        let estate = dir.join(format!("graph-{n}"));
+        if !estate.exists() {
+            std::fs::create_dir_all(&estate).expect("estate dir");
+            let cluster = format!(
+                r#"{{"cluster": {{"name": "bench", "arn": "arn:aws:eks:us-east-1:123456789012:cluster/bench", "version": "1.31", "identity": {{"oidc": {{"issuer": "https://{issuer}"}}}}, "status": "ACTIVE"}}}}"#
+            );
+            std::fs::write(estate.join("describe-cluster.json"), cluster).expect("write");
+            let mut roles = String::from("{\"UserDetailList\": [], \"GroupDetailList\": [], \"Policies\": [], \"RoleDetailList\": [\n");
+            let mut k8s = String::from("{\"apiVersion\": \"v1\", \"kind\": \"List\", \"items\": [\n");
+            for i in 0..n {
+                let ns = i / 50;
+                let sub = match i % 50 {
+                    0 => format!("system:serviceaccount:ns-{ns}:*"),
+                    1 => format!("system:serviceaccount:ns-{ns}:gone-{i}"),
+                    _ => format!("system:serviceaccount:ns-{ns}:sa-{i}"),
+                };
+                let op = if i % 50 == 0 { "StringLike" } else { "StringEquals" };
+                let _ = writeln!(
+                    roles,
+                    r#"{}{{"Path": "/", "RoleName": "role-{i}", "RoleId": "AROA{i:017}", "Arn": "arn:aws:iam::123456789012:role/role-{i}", "CreateDate": "2024-05-01T12:00:00+00:00", "AssumeRolePolicyDocument": {{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Principal": {{"Federated": "arn:aws:iam::123456789012:oidc-provider/{issuer}"}}, "Action": "sts:AssumeRoleWithWebIdentity", "Condition": {{"{op}": {{"{issuer}:sub": "{sub}", "{issuer}:aud": "sts.amazonaws.com"}}}}}}]}}, "RolePolicyList": [], "AttachedManagedPolicies": []}}"#,
+                    if i == 0 { "" } else { "," }
+                );
+                let sep = if i == 0 { "" } else { "," };
+                if i % 50 == 0 {
+                    let _ = writeln!(k8s, r#"{sep}{{"apiVersion": "v1", "kind": "Namespace", "metadata": {{"name": "ns-{ns}"}}}}"#);
+                }
+                let sep = if i == 0 && i % 50 != 0 { "" } else { "," };
+                // One in 25 names the role of another namespace's ServiceAccount (X001, X005).
+                let role = if i % 25 == 3 { (i + 50) % n } else { i };
+                let _ = writeln!(
+                    k8s,
+                    r#"{sep}{{"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {{"name": "sa-{i}", "namespace": "ns-{ns}", "annotations": {{"eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/role-{role}"}}}}}}"#
+                );
+                let _ = writeln!(
+                    k8s,
+                    r#",{{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {{"name": "app-{i}", "namespace": "ns-{ns}"}}, "spec": {{"template": {{"metadata": {{"labels": {{"app": "app-{i}"}}}}, "spec": {{"serviceAccountName": "sa-{i}", "containers": [{{"name": "app", "image": "app"}}]}}}}}}}}"#
+                );
+            }
+            roles.push_str("]}\n");
+            k8s.push_str("]}\n");
+            std::fs::write(estate.join("gaad.json"), roles).expect("write");
+            std::fs::create_dir_all(estate.join("k8s")).expect("k8s dir");
+            std::fs::write(estate.join("k8s").join("kubectl.json"), k8s).expect("write");
+        }
+        let mb: f64 = ["describe-cluster.json", "gaad.json", "k8s/kubectl.json"]
+            .iter()
+            .filter_map(|f| std::fs::metadata(estate.join(f)).ok())
+            .map(|m| m.len())
+            .sum::<u64>() as f64
+            / 1e6;
+        let mut best: Vec<String> = Vec::new();
+        for _ in 0..3 {
+            let out = Command::new(&exe).args(["--measure", "graph"]).arg(&estate).output().expect("child");
+            let parts: Vec<String> = String::from_utf8_lossy(&out.stdout).split_whitespace().map(str::to_string).collect();
+            assert!(parts.len() == 7, "graph measure: {parts:?} {}", String::from_utf8_lossy(&out.stderr));
+            if best.is_empty() || parts[0].parse::<f64>().expect("secs") < best[0].parse::<f64>().expect("secs") {
+                best = parts;
+            }
+        }
+        let ms = |s: &str| s.parse::<f64>().expect("secs") * 1e3;
+        let _ = writeln!(
+            table,
+            "| {n} | {mb:.1} | {:.0} ms | {:.0} ms | {:.1} ms | {} | {} | {} | {} MiB |",
+            ms(&best[0]),
+            ms(&best[3]),
+            ms(&best[4]),
+            best[5],
+            best[6],
+            best[2],
+            best[1].parse::<u64>().expect("rss") / 1024
+        );
+    }
+    table
 }
 
 /// The scale-out path: N shards (one `collect` each, of an account of 1k roles and a cluster of
@@ -148,6 +236,28 @@ fn table(unit: &str, dir: &Path, prefix: &str, scales: &[usize], generator: fn(u
 /// Runs one measurement in this (fresh) process: prints seconds, peak RSS in KiB, and a count.
 fn measure(mode: &str, path: &Path) {
     let start = Instant::now();
+    if mode == "graph" {
+        // The estate's directory holds the cloud files and, below `k8s/`, the cluster's objects.
+        let inputs = vec![path.to_string_lossy().to_string()];
+        let (mut inventory, sources) = wiscan::sources::load_offline(&inputs, &Default::default());
+        assert!(sources.iter().all(|s| !s.is_failure()), "{sources:?}");
+        let _ = wiscan::policy::prepare(&mut inventory, &[]);
+        let x_rules: Vec<&'static dyn wiscan::rules::Rule> =
+            wiscan::rules::ALL.iter().copied().filter(|r| wiscan::rules::RuleMetaSource::id(*r).starts_with('X')).collect();
+        let now = "2026-12-01T00:00:00Z".parse().expect("time");
+        let outcome = wiscan::engine::run(&inventory, wiscan::rules::ALL, now, &Default::default());
+        let secs = start.elapsed().as_secs_f64();
+        // Then the graph and the X rules on their own, on the inventory already prepared.
+        let t = Instant::now();
+        let graph = wiscan::policy::graph::build(&inventory);
+        let graph_secs = t.elapsed().as_secs_f64();
+        let t = Instant::now();
+        let x = wiscan::engine::run(&inventory, &x_rules, now, &Default::default());
+        let x_secs = t.elapsed().as_secs_f64();
+        println!("{secs} {} {} {graph_secs} {x_secs} {} {}", peak_rss_kib(), x.findings.len(), graph.nodes.len(), graph.edges.len());
+        std::mem::forget((inventory, outcome, graph, x));
+        return;
+    }
     let count = match mode {
         "parse" => {
             let bytes = std::fs::read(path).expect("read");

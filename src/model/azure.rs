@@ -194,6 +194,12 @@ impl AzureInventory {
         }
     }
 
+    /// The identity a client ID (lower-case) names: the managed identity or app registration itself
+    /// rather than the service principal that represents it in the tenant.
+    pub fn identity_by_client_id(&self, index: &AzureIndex, client_id: &str) -> Option<&AzureIdentity> {
+        index.identities_by_client_id.get(client_id)?.iter().map(|&i| &self.identities[i]).min_by_key(|identity| identity.kind)
+    }
+
     pub fn build_index(&self) -> AzureIndex {
         let mut index = AzureIndex::default();
         for (i, identity) in self.identities.iter().enumerate() {

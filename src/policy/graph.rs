@@ -213,12 +213,8 @@ impl<'a> Builder<'a> {
     }
 
     fn azure_kind(&self, client_id: &str) -> String {
-        let index = &self.inv.index.azure;
-        index
-            .identities_by_client_id
-            .get(client_id)
-            .and_then(|ids| ids.first())
-            .map_or_else(|| "identity".to_string(), |&i| self.inv.azure.identities[i].kind.as_str().to_string())
+        let inv = self.inv;
+        inv.azure.identity_by_client_id(&inv.index.azure, client_id).map_or_else(|| "identity".to_string(), |i| i.kind.as_str().to_string())
     }
 
     /// One trust against the ServiceAccounts of one collected cluster of its issuer.
@@ -498,7 +494,7 @@ impl<'a> Builder<'a> {
         let CloudCluster::Aks { issuer: Some(issuer), .. } = linked else { return };
         let id = client_id.to_ascii_lowercase();
         let index = &inv.index.azure;
-        let Some(identity) = index.identities_by_client_id.get(&id).and_then(|ids| ids.first()).map(|&i| &inv.azure.identities[i]) else {
+        let Some(identity) = inv.azure.identity_by_client_id(index, &id) else {
             return; // Not in the scan: nothing to tell.
         };
         let to = self.identity_node(Provider::Azure, &id, &identity.name, identity.kind.as_str());

@@ -79,8 +79,9 @@ fn mermaid_declares_every_node_it_links() {
         let (from, to) = (parts[0], parts[parts.len() - 1]);
         assert!(declared.contains(from) && declared.contains(to), "undeclared node in {line}");
     }
-    let small = map(&["--format", "mermaid", "--in-cluster", "payments-aks"]);
-    insta::assert_snapshot!("map_mermaid_payments_aks", small.stdout);
+    let small = map(&["--format", "mermaid", "--in-cluster", "aks-payments"]);
+    assert_eq!(small.code, 0, "{}", small.stderr);
+    insta::assert_snapshot!("map_mermaid_aks_payments", small.stdout);
 }
 
 /// DOT must be what Graphviz reads. CI installs Debian's graphviz (`WISCAN_REQUIRE_DOT=1`); a

@@ -25,8 +25,8 @@ pub(crate) fn node_resource(inventory: &Inventory, graph: &IdentityGraph, node: 
                 None => Resource { kind: "aws:iam:role".into(), id: id.clone(), name: name.clone() },
             },
             crate::finding::Provider::Gcp => service_account_resource(id),
-            _ => match inventory.index.azure.identities_by_client_id.get(id).and_then(|ids| ids.first()) {
-                Some(&i) => inventory.azure.identities[i].resource(),
+            _ => match inventory.azure.identity_by_client_id(&inventory.index.azure, id) {
+                Some(identity) => identity.resource(),
                 None => Resource { kind: "azure:identity".into(), id: id.clone(), name: name.clone() },
             },
         },
