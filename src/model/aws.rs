@@ -19,6 +19,9 @@ inventory_part! {
         objects pod_identity_associations: Vec<PodIdentityAssociation>,
         objects node_capacity: Vec<NodeCapacity>,
         objects trust_anchors: Vec<TrustAnchor>,
+        /// Instance profiles and the role each holds (from authorization details), to name the
+        /// role EKS workers run as.
+        facts instance_profiles: Vec<InstanceProfile>,
         /// `get-access-key-last-used` answers: they name the user, not the key, so they are joined
         /// to a user's only key when consolidating.
         facts key_last_used: Vec<KeyLastUsed>,
@@ -135,6 +138,13 @@ pub enum CapacityKind {
     LaunchTemplate,
 }
 
+/// An instance profile (ARN) and the role in it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InstanceProfile {
+    pub arn: String,
+    pub role_arn: String,
+}
+
 /// EKS worker capacity (an instance or a launch template version) and its IMDS settings.
 #[derive(Clone, Debug)]
 pub struct NodeCapacity {
@@ -146,6 +156,8 @@ pub struct NodeCapacity {
     pub account_id: Option<String>,
     pub region: Option<String>,
     pub metadata: MetadataOptions,
+    /// The instance profile ARN an instance runs with (`IamInstanceProfile.Arn`).
+    pub instance_profile: Option<String>,
     pub origin: Origin,
 }
 

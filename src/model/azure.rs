@@ -118,6 +118,9 @@ pub struct AksCluster {
     pub is_workload_identity_enabled: bool,
     /// `networkProfile.podLinkLocalAccess`: `IMDS` (the default when absent) or `None`.
     pub pod_link_local_access: Option<String>,
+    /// The kubelet's managed identity (`identityProfile.kubeletidentity`): the identity a pod
+    /// that reaches the node's IMDS can take. (client ID, name from its resource ID.)
+    pub kubelet_identity: Option<(String, String)>,
     pub origin: Origin,
 }
 

@@ -227,6 +227,9 @@ pub struct GkeNodePool {
     pub workload_metadata_mode: Option<String>,
     /// The node metadata `disable-legacy-endpoints`: `Some(false)` when set to `"false"`.
     pub legacy_endpoints_disabled: Option<bool>,
+    /// The Google service account the nodes run as (`config.serviceAccount`; `default` is the
+    /// project's Compute Engine default account).
+    pub service_account: Option<String>,
     pub origin: Origin,
 }
 

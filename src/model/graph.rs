@@ -114,6 +114,9 @@ pub enum EdgeKind {
     RoleChain,
     /// Pods that reach the instance metadata service (host network, or no block on either side).
     NodeMetadata,
+    /// The cloud identity a cluster's nodes run as (a GKE node pool's service account, the AKS
+    /// kubelet identity), which their metadata service hands out.
+    NodeCredentials,
     /// A workload that reads a Secret or ConfigMap.
     Reads,
     /// A static credential that belongs to the identity.
@@ -135,6 +138,7 @@ impl EdgeKind {
             EdgeKind::Impersonation => "impersonation",
             EdgeKind::RoleChain => "role_chain",
             EdgeKind::NodeMetadata => "node_metadata",
+            EdgeKind::NodeCredentials => "node_credentials",
             EdgeKind::Reads => "reads",
             EdgeKind::StaticKey => "static_key",
             EdgeKind::UntrustedAnnotation => "untrusted_annotation",
@@ -205,6 +209,25 @@ pub struct Edge {
     /// The rule that judges this kind of edge, when one does.
     pub rule: Option<&'static str>,
     pub origin: Option<Origin>,
+}
+
+impl Edge {
+    /// An edge with no trust details, no rule and no origin: set what applies.
+    pub fn new(from: NodeId, to: NodeId, kind: EdgeKind, via: String) -> Self {
+        Edge {
+            from,
+            to,
+            kind,
+            via,
+            admission: None,
+            is_used: false,
+            statement: None,
+            stated_subject: None,
+            dangling: None,
+            rule: None,
+            origin: None,
+        }
+    }
 }
 
 #[derive(Clone, Debug, Default)]
@@ -328,19 +351,7 @@ mod tests {
     use super::*;
 
     fn edge(from: NodeId, to: NodeId, kind: EdgeKind) -> Edge {
-        Edge {
-            from,
-            to,
-            kind,
-            via: String::new(),
-            admission: None,
-            is_used: false,
-            statement: None,
-            stated_subject: None,
-            dangling: None,
-            rule: None,
-            origin: None,
-        }
+        Edge::new(from, to, kind, String::new())
     }
 
     #[test]

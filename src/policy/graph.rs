@@ -180,9 +180,11 @@ impl<'a> Builder<'a> {
             let issuer = trust.issuer.key();
             match self.clusters_by_issuer.get(&issuer).cloned() {
                 Some(clusters) => {
-                    for c in clusters {
+                    for &c in &clusters {
                         self.trust_in_cluster(trust, identity, c);
                     }
+                    // Judged over every input of the cluster: a cluster dumped in two folders is one.
+                    self.dangling(trust, identity, &clusters);
                 }
                 None => {
                     let subject = describe_subject(trust);
@@ -276,28 +278,30 @@ impl<'a> Builder<'a> {
                 ..plain_edge(from, identity, kind, format!("{} admits {subject}", trust.statement), &trust.origin)
             });
         }
-        self.dangling(trust, identity, cluster, &exact, &namespaces);
     }
 
     /// Subjects the trust names that the cluster does not have (X004).
-    fn dangling(&mut self, trust: &FederatedTrust, identity: NodeId, cluster: usize, exact: &[(String, String)], namespaces: &[String]) {
+    fn dangling(&mut self, trust: &FederatedTrust, identity: NodeId, clusters: &[usize]) {
         let inv = self.inv;
-        let input = self.clusters[cluster].input;
-        let display = self.clusters[cluster].display.clone();
-        let knows_namespaces = self.inputs_with_namespaces.contains(input);
-        let partial = inv.incomplete_inputs.contains(input);
+        let Candidates { exact, namespaces, .. } = candidates(trust);
+        let inputs: Vec<&str> = clusters.iter().map(|&c| self.clusters[c].input).collect();
+        let input = inputs[0];
+        let display = self.clusters[clusters[0]].display.clone();
+        let knows_namespaces = inputs.iter().any(|i| self.inputs_with_namespaces.contains(i));
+        let partial = inputs.iter().any(|i| inv.incomplete_inputs.contains(*i));
         let mut named: Vec<(&str, Option<&str>)> = exact.iter().map(|(ns, sa)| (ns.as_str(), Some(sa.as_str()))).collect();
         named.extend(namespaces.iter().map(|ns| (ns.as_str(), None)));
         // A missing namespace is one finding however many of its ServiceAccounts the trust names.
         named.sort_by_key(|(ns, sa)| (*ns, sa.is_some(), *sa));
         let mut missing_namespaces: HashSet<&str> = HashSet::new();
         for (ns, sa) in named {
-            let namespace_missing = knows_namespaces && !self.namespaces.contains(&(input, ns));
+            let namespace_missing = knows_namespaces && !inputs.iter().any(|i| self.namespaces.contains(&(*i, ns)));
             let sa_missing = match sa {
                 Some(name) => {
-                    let key = (input.to_string(), ns.to_string(), name.to_string());
-                    let namespace_listed = inv.index.service_accounts_by_namespace.contains_key(&(input.to_string(), ns.to_string()));
-                    namespace_listed && !inv.index.service_accounts.contains_key(&key)
+                    let index = &inv.index;
+                    let listed = inputs.iter().any(|i| index.service_accounts_by_namespace.contains_key(&(i.to_string(), ns.to_string())));
+                    listed
+                        && !inputs.iter().any(|i| index.service_accounts.contains_key(&(i.to_string(), ns.to_string(), name.to_string())))
                 }
                 None => false,
             };
@@ -584,8 +588,58 @@ impl<'a> Builder<'a> {
             let from = self.workload_node(w);
             let display = self.display_of(&w.cluster.input);
             let key = format!("node:{}", w.cluster.input);
+            let is_new = self.graph.find(&key).is_none();
             let to = self.graph.node(&key, Some(&w.cluster.input), || NodeKind::NodeIdentity { cluster: display });
             self.add_edge(Edge { rule: Some(rule), ..plain_edge(from, to, EdgeKind::NodeMetadata, why, &w.origin) });
+            if is_new && let Some(linked) = w.cluster.linked.as_deref() {
+                self.node_credentials(to, linked);
+            }
+        }
+    }
+
+    /// What a cluster's node identity is, where its cloud says: the service accounts of GKE node
+    /// pools that hand out the node's token (not the GKE metadata server), the AKS kubelet identity,
+    /// the roles of EKS workers' instance profiles.
+    fn node_credentials(&mut self, node: NodeId, linked: &CloudCluster) {
+        let inv = self.inv;
+        match linked {
+            CloudCluster::Gke { project, location, name, .. } => {
+                let key = crate::model::gcp::cluster_key(project, location, name);
+                for pool in inv.gcp.node_pools.iter().filter(|p| p.cluster == key && !p.runs_gke_metadata_server()) {
+                    let account = match pool.service_account.as_deref() {
+                        None | Some("default") => format!("the Compute Engine default service account of {project}"),
+                        Some(email) => inv.gcp_account_key(email),
+                    };
+                    let label = account.split('@').next().unwrap_or(&account).to_string();
+                    let to = self.identity_node(Provider::Gcp, &account, &label, "service account");
+                    let via = format!("node pool {} runs as {account}", pool.name);
+                    self.add_edge(plain_edge(node, to, EdgeKind::NodeCredentials, via, &pool.origin));
+                }
+            }
+            CloudCluster::Aks { resource_id, .. } => {
+                let Some(cluster) = inv.azure.clusters.iter().find(|c| c.id.eq_ignore_ascii_case(resource_id)) else { return };
+                let Some((client_id, name)) = &cluster.kubelet_identity else { return };
+                let to = self.identity_node(Provider::Azure, &client_id.to_ascii_lowercase(), name, "managed identity");
+                let via = format!("the kubelet runs as managed identity {name}");
+                self.add_edge(plain_edge(node, to, EdgeKind::NodeCredentials, via, &cluster.origin));
+            }
+            CloudCluster::Eks { name, .. } | CloudCluster::Named { name } => {
+                // Workers run with an instance profile; authorization details say which role it holds.
+                let held_by: HashMap<&str, &str> =
+                    inv.aws.instance_profiles.iter().map(|p| (p.arn.as_str(), p.role_arn.as_str())).collect();
+                let mut seen = HashSet::new();
+                for capacity in inv.aws.node_capacity.iter().filter(|c| &c.cluster_name == name) {
+                    let Some(profile) = &capacity.instance_profile else { continue };
+                    let Some(&role_arn) = held_by.get(profile.as_str()) else { continue };
+                    if !seen.insert(role_arn) {
+                        continue;
+                    }
+                    let role_name = role_arn.rsplit('/').next().unwrap_or(role_arn).to_string();
+                    let to = self.identity_node(Provider::Aws, role_arn, &role_name, "role");
+                    let via = format!("worker {} runs with instance profile {profile}", capacity.name);
+                    self.add_edge(plain_edge(node, to, EdgeKind::NodeCredentials, via, &capacity.origin));
+                }
+            }
         }
     }
 
@@ -657,20 +711,9 @@ impl<'a> Builder<'a> {
     }
 }
 
+/// An edge read from `origin`.
 fn plain_edge(from: NodeId, to: NodeId, kind: EdgeKind, via: String, origin: &crate::model::Origin) -> Edge {
-    Edge {
-        from,
-        to,
-        kind,
-        via,
-        admission: None,
-        is_used: false,
-        statement: None,
-        stated_subject: None,
-        dangling: None,
-        rule: None,
-        origin: Some(origin.clone()),
-    }
+    Edge { origin: Some(origin.clone()), ..Edge::new(from, to, kind, via) }
 }
 
 /// The issuer key of a linked cluster's ServiceAccount tokens.

@@ -53,15 +53,12 @@ fn subjects(users: &Users) -> Vec<String> {
     users.service_accounts.iter().map(|(ns, sa)| format!("system:serviceaccount:{ns}:{sa}")).collect()
 }
 
-/// AWS001: the `StringEquals` values that admit exactly the observed ServiceAccounts.
+/// AWS001, AWS002: the `StringEquals` values that admit exactly the observed ServiceAccounts.
 pub fn aws_subject_fix(inventory: &Inventory, role_arn: &str, statement: &str, sub_key: &str) -> Option<Fix> {
     let users = observed_users(inventory, Provider::Aws, role_arn, statement)?;
     let subjects = subjects(&users);
     Some(Fix {
-        description: format!(
-            "replace the wildcard with StringEquals \"{sub_key}\": {}",
-            serde_json::to_string(&subjects).unwrap_or_default()
-        ),
+        description: format!("pin the subject with StringEquals \"{sub_key}\": {}", serde_json::to_string(&subjects).unwrap_or_default()),
         replacement: subjects,
         caveat: Some(caveat(&users)),
     })

@@ -16,8 +16,8 @@ use serde_json::Value;
 use super::{LineIndex, Recognised, SourceError};
 use crate::finding::Provider;
 use crate::model::aws::{
-    AccessKey, CapacityKind, EksCluster, IamUser, MetadataOptions, NodeCapacity, OidcProvider, PodIdentityAssociation, Role, TrustAnchor,
-    account_of_arn,
+    AccessKey, CapacityKind, EksCluster, IamUser, InstanceProfile, MetadataOptions, NodeCapacity, OidcProvider, PodIdentityAssociation,
+    Role, TrustAnchor, account_of_arn,
 };
 use crate::model::{Inventory, Origin};
 use crate::policy::{Issuer, TrustPolicy};
@@ -102,6 +102,9 @@ struct RawRole {
     Path: Option<String>,
     #[serde(default)]
     AssumeRolePolicyDocument: Option<Value>,
+    /// Authorization details only.
+    #[serde(default)]
+    InstanceProfileList: Vec<RawArn>,
 }
 
 #[derive(Deserialize)]
@@ -190,6 +193,8 @@ struct RawInstance {
     Tags: Vec<RawTag>,
     #[serde(default)]
     MetadataOptions: Option<RawMetadataOptions>,
+    #[serde(default)]
+    IamInstanceProfile: Option<RawArn>,
 }
 
 #[derive(Deserialize)]
@@ -448,6 +453,9 @@ impl Reader<'_> {
             column: None,
             message: crate::redact::redact_text(&format!("trust policy of role {}: {e}", raw.RoleName)),
         })?;
+        for profile in &raw.InstanceProfileList {
+            self.inventory.aws.instance_profiles.push(InstanceProfile { arn: profile.Arn.clone(), role_arn: raw.Arn.clone() });
+        }
         self.inventory.aws.roles.push(Role {
             arn: raw.Arn,
             name: raw.RoleName,
@@ -508,6 +516,7 @@ impl Reader<'_> {
         let name = raw.Tags.iter().find(|t| t.Key == "Name").map(|t| t.Value.clone()).unwrap_or_else(|| raw.InstanceId.clone());
         self.inventory.aws.node_capacity.push(NodeCapacity {
             kind: CapacityKind::Instance,
+            instance_profile: raw.IamInstanceProfile.map(|p| p.Arn),
             id: raw.InstanceId,
             name,
             cluster_name,
@@ -526,6 +535,7 @@ impl Reader<'_> {
         let account_id = raw.CreatedBy.as_deref().and_then(account_of_arn).map(str::to_string);
         self.inventory.aws.node_capacity.push(NodeCapacity {
             kind: CapacityKind::LaunchTemplate,
+            instance_profile: None,
             id: format!("{}:{}", raw.LaunchTemplateId, raw.VersionNumber),
             name: format!("{} v{}", raw.LaunchTemplateName.unwrap_or_else(|| raw.LaunchTemplateId.clone()), raw.VersionNumber),
             cluster_name,

@@ -76,6 +76,7 @@ struct RawObject {
     oidc_issuer_profile: Option<RawOidcIssuerProfile>,
     security_profile: Option<RawSecurityProfile>,
     network_profile: Option<RawNetworkProfile>,
+    identity_profile: Option<RawIdentityProfile>,
     agent_pool_profiles: Option<IgnoredAny>,
     // role assignments
     role_definition_id: Option<String>,
@@ -117,6 +118,19 @@ struct RawSecurityProfile {
 #[serde(default)]
 struct RawEnabled {
     enabled: Option<bool>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RawIdentityProfile {
+    kubeletidentity: Option<RawUserAssignedIdentity>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct RawUserAssignedIdentity {
+    client_id: Option<String>,
+    resource_id: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -294,6 +308,10 @@ impl Reader<'_> {
             oidc_issuer: issuer,
             is_workload_identity_enabled: raw.security_profile.and_then(|s| s.workload_identity).and_then(|w| w.enabled).unwrap_or(false),
             pod_link_local_access: raw.network_profile.and_then(|n| n.pod_link_local_access),
+            kubelet_identity: raw.identity_profile.and_then(|p| p.kubeletidentity).and_then(|k| {
+                let name = k.resource_id.as_deref().and_then(|r| r.rsplit('/').next()).unwrap_or("kubelet").to_string();
+                Some((k.client_id?, name))
+            }),
             origin,
         });
         Ok(())

@@ -172,6 +172,7 @@ struct RawNodePool {
 struct RawNodeConfig {
     workload_metadata_config: Option<RawWorkloadMetadataConfig>,
     metadata: BTreeMap<String, String>,
+    service_account: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -443,6 +444,7 @@ fn node_pool(cluster: &str, name: String, config: Option<RawNodeConfig>, origin:
         name,
         workload_metadata_mode: config.workload_metadata_config.and_then(|w| w.mode),
         legacy_endpoints_disabled: config.metadata.get("disable-legacy-endpoints").map(|v| !v.eq_ignore_ascii_case("false")),
+        service_account: config.service_account.filter(|s| !s.is_empty()),
         origin,
     }
 }

@@ -226,3 +226,39 @@ fn every_kubernetes_rule_fixture_gives_the_same_findings_live() {
     }
     assert!(checked > 40, "only {checked} fixtures checked");
 }
+
+/// `wiscan map` reads live sources like `scan`: the demo cluster read live beside the demo AWS
+/// account's files draws the same ways into the roles as the offline map of the same objects.
+#[test]
+fn the_map_of_a_live_cluster_matches_the_offline_map() {
+    let fake = FakeK8s::start(demo_objects());
+    let dir = tempfile::tempdir().expect("tempdir");
+    let kubeconfig = fake.kubeconfig(dir.path());
+    let out = wiscan()
+        .env("KUBECONFIG", &kubeconfig)
+        .env("HOME", dir.path())
+        .args(["map", "--kube-context", "fake", "--from", "fixtures/demo/aws", "--format", "json"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let live: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let offline = crate::common::run(&["map", "--from", DEMO_CLUSTER, "--from", "fixtures/demo/aws", "--format", "json"]).json();
+    // Edges into cloud identities, by labels (keys name the input: a context live, a folder offline).
+    let ways_in = |doc: &Value| -> Vec<String> {
+        let label = |id: &Value| -> String {
+            doc["nodes"].as_array().expect("nodes").iter().find(|n| n["id"] == *id).map(|n| n["label"].to_string()).unwrap_or_default()
+        };
+        let mut edges: Vec<String> = doc["edges"]
+            .as_array()
+            .expect("edges")
+            .iter()
+            .filter(|e| e["to"].as_str().is_some_and(|t| t.starts_with("aws:")))
+            .map(|e| format!("{} -{}-> {} ({})", label(&e["from"]), e["kind"], label(&e["to"]), e["via"]))
+            .collect();
+        edges.sort();
+        edges
+    };
+    let (l, o) = (ways_in(&live), ways_in(&offline));
+    assert!(l.iter().any(|e| e.contains("\"irsa\"")), "{l:#?}");
+    assert_eq!(l, o, "live and offline maps differ");
+}

@@ -1,6 +1,7 @@
 //! AWS002 oidc-sub-missing: web identity federation with no positive constraint on `sub`.
 
 use super::has_generic_subject;
+use crate::policy::least_privilege::aws_subject_fix;
 use crate::rules::prelude::*;
 
 declare_rule!(OidcSubMissing, "AWS002");
@@ -24,6 +25,7 @@ impl Rule for OidcSubMissing {
                         ))
                         .evidence("issuer", issuer.as_str())
                         .evidence("conditions", conditions)
+                        .fix(aws_subject_fix(cx.inventory, &role.arn, &grant.statement_label(), &format!("{}:sub", issuer.as_str())))
                         .at(&role.origin),
                 );
             }

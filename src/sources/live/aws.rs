@@ -298,13 +298,16 @@ async fn collect_iam(conf: &SdkConfig, account: &str, calls: &Calls, collected: 
                     let (Some(arn), Some(name)) = (r.arn(), r.role_name()) else { continue };
                     let document = serde_json::Value::String(r.assume_role_policy_document().unwrap_or("").to_string());
                     match TrustPolicy::from_value(document) {
-                        Ok(trust) => roles.push(Role {
-                            arn: arn.into(),
-                            name: name.into(),
-                            path: r.path().unwrap_or_default().into(),
-                            trust,
-                            origin: origin.clone(),
-                        }),
+                        Ok(trust) => roles.push((
+                            r.instance_profile_list().iter().filter_map(|p| p.arn()).map(str::to_string).collect::<Vec<_>>(),
+                            Role {
+                                arn: arn.into(),
+                                name: name.into(),
+                                path: r.path().unwrap_or_default().into(),
+                                trust,
+                                origin: origin.clone(),
+                            },
+                        )),
                         Err(e) => errors.push(redact_text(&format!("trust policy of role {name}: {e}"))),
                     }
                 }
@@ -364,7 +367,12 @@ async fn collect_iam(conf: &SdkConfig, account: &str, calls: &Calls, collected: 
     }
 
     let mut c = collected.lock().await;
-    c.inventory.aws.roles.extend(roles);
+    for (profiles, role) in roles {
+        for arn in profiles {
+            c.inventory.aws.instance_profiles.push(crate::model::aws::InstanceProfile { arn, role_arn: role.arn.clone() });
+        }
+        c.inventory.aws.roles.push(role);
+    }
     c.inventory.aws.users.extend(users);
     c.inventory.aws.oidc_providers.extend(providers);
     c.errors.extend(errors);
@@ -530,6 +538,7 @@ async fn collect_region(conf: &SdkConfig, account: &str, region: &str, calls: &C
                         let m = i.metadata_options();
                         inv.aws.node_capacity.push(NodeCapacity {
                             kind: CapacityKind::Instance,
+                            instance_profile: i.iam_instance_profile().and_then(|p| p.arn()).map(str::to_string),
                             id: id.to_string(),
                             name,
                             cluster_name,
@@ -580,6 +589,7 @@ async fn collect_region(conf: &SdkConfig, account: &str, region: &str, calls: &C
                     let m = data.metadata_options();
                     inv.aws.node_capacity.push(NodeCapacity {
                         kind: CapacityKind::LaunchTemplate,
+                        instance_profile: None,
                         id: format!("{id}:{version}"),
                         name: format!("{} v{version}", v.launch_template_name().unwrap_or(&id)),
                         cluster_name,

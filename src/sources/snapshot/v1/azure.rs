@@ -99,6 +99,9 @@ pub struct AksClusterV1 {
     pub workload_identity_enabled: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pod_link_local_access: Option<String>,
+    /// The kubelet identity's client ID and name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kubelet_identity: Option<(String, String)>,
     pub origin: OriginV1,
 }
 
@@ -184,6 +187,7 @@ impl From<&azure::AzureInventory> for AzureV1 {
                     oidc_issuer: c.oidc_issuer.clone(),
                     workload_identity_enabled: c.is_workload_identity_enabled,
                     pod_link_local_access: c.pod_link_local_access.clone(),
+                    kubelet_identity: c.kubelet_identity.clone(),
                     origin: (&c.origin).into(),
                 })
                 .collect(),
@@ -258,6 +262,7 @@ impl From<AzureV1> for azure::AzureInventory {
                     oidc_issuer: c.oidc_issuer,
                     is_workload_identity_enabled: c.workload_identity_enabled,
                     pod_link_local_access: c.pod_link_local_access,
+                    kubelet_identity: c.kubelet_identity,
                     origin: c.origin.into(),
                 })
                 .collect(),

@@ -138,6 +138,8 @@ pub struct NodePoolV1 {
     pub workload_metadata_mode: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub legacy_endpoints_disabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_account: Option<String>,
     pub origin: OriginV1,
 }
 
@@ -222,6 +224,7 @@ impl From<&gcp::GcpInventory> for GcpV1 {
                     cluster: n.cluster.clone(),
                     name: n.name.clone(),
                     workload_metadata_mode: n.workload_metadata_mode.clone(),
+                    service_account: n.service_account.clone(),
                     legacy_endpoints_disabled: n.legacy_endpoints_disabled,
                     origin: (&n.origin).into(),
                 })
@@ -312,6 +315,7 @@ impl From<GcpV1> for gcp::GcpInventory {
                     cluster: n.cluster,
                     name: n.name,
                     workload_metadata_mode: n.workload_metadata_mode,
+                    service_account: n.service_account,
                     legacy_endpoints_disabled: n.legacy_endpoints_disabled,
                     origin: n.origin.into(),
                 })

@@ -86,6 +86,15 @@ pub struct AwsV1 {
     pub trust_anchors: Vec<TrustAnchorV1>,
     #[serde(default)]
     pub key_last_used: Vec<KeyLastUsedV1>,
+    /// Instance profile ARN → the role it holds.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub instance_profiles: Vec<InstanceProfileV1>,
+}
+
+#[derive(Serialize, Deserialize)]
+pub struct InstanceProfileV1 {
+    pub arn: String,
+    pub role_arn: String,
 }
 
 /// An IAM role; `trust` is its trust policy document as read, with secret-looking values redacted.
@@ -171,6 +180,8 @@ pub struct NodeCapacityV1 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     pub metadata: MetadataOptionsV1,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_profile: Option<String>,
     pub origin: OriginV1,
 }
 
@@ -472,6 +483,7 @@ impl From<&crate::model::Inventory> for InventoryV1 {
                             hop_limit: n.metadata.hop_limit,
                             http_endpoint: n.metadata.http_endpoint.clone(),
                         },
+                        instance_profile: n.instance_profile.clone(),
                         origin: (&n.origin).into(),
                     })
                     .collect(),
@@ -489,6 +501,11 @@ impl From<&crate::model::Inventory> for InventoryV1 {
                     .key_last_used
                     .iter()
                     .map(|k| KeyLastUsedV1 { user_name: k.user_name.clone(), last_used: k.last_used })
+                    .collect(),
+                instance_profiles: a
+                    .instance_profiles
+                    .iter()
+                    .map(|p| InstanceProfileV1 { arn: p.arn.clone(), role_arn: p.role_arn.clone() })
                     .collect(),
             },
             k8s: K8sV1 {
@@ -711,6 +728,7 @@ impl InventoryV1 {
                 account_id: n.account_id,
                 region: n.region,
                 metadata,
+                instance_profile: n.instance_profile,
                 origin: n.origin.into(),
             });
         }
@@ -722,6 +740,8 @@ impl InventoryV1 {
             .collect();
         inv.aws.key_last_used =
             a.key_last_used.into_iter().map(|k| aws::KeyLastUsed { user_name: k.user_name, last_used: k.last_used }).collect();
+        inv.aws.instance_profiles =
+            a.instance_profiles.into_iter().map(|p| aws::InstanceProfile { arn: p.arn, role_arn: p.role_arn }).collect();
         let k = self.k8s;
         inv.k8s.namespaces = k
             .namespaces
