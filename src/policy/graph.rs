@@ -14,6 +14,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use super::azure::{CredentialMatch, credential_match};
 use super::federation::{ClaimSemantics, admits_subject};
 use super::gcp::{GcpQuestions, WORKLOAD_IDENTITY_USER, lets_act_as};
+use super::members::{Coverage, Member};
 use super::trust::{ASSUME_ROLE, TrustQuestions, Trustee};
 use crate::finding::Provider;
 use crate::model::Inventory;
@@ -29,6 +30,8 @@ const IRSA_AUDIENCE: &str = "sts.amazonaws.com";
 /// The audience the Azure workload identity webhook asks for.
 const AZURE_AUDIENCE: &str = "api://AzureADTokenExchange";
 const POD_IDENTITY_SERVICE: &str = "pods.eks.amazonaws.com";
+/// The kind of the node that stands for every service account of a Google Cloud project.
+pub const PROJECT_SERVICE_ACCOUNTS: &str = "project";
 
 /// One collected cluster input and what its link says about it.
 struct ClusterSide<'a> {
@@ -43,6 +46,7 @@ pub fn build(inventory: &Inventory) -> IdentityGraph {
     b.service_accounts_and_workloads();
     b.trusts();
     b.pod_identity();
+    b.project_grants();
     b.annotations();
     b.impersonation();
     b.role_chains();
@@ -376,6 +380,67 @@ impl<'a> Builder<'a> {
                         &assoc.origin,
                     )
                 });
+            }
+        }
+    }
+
+    /// `workloadIdentityUser` or `serviceAccountTokenCreator` granted to GKE members on a whole
+    /// project: the covered ServiceAccounts may act as every service account of the project, drawn
+    /// as one node for the set (GCP006 judges the grant).
+    fn project_grants(&mut self) {
+        let inv = self.inv;
+        for binding in inv.gcp.bindings.iter().filter(|b| lets_act_as(&b.role)) {
+            let crate::model::gcp::ResourceScope::Project(project) = binding.scope() else { continue };
+            let Coverage::ServiceAccounts { workload_pool, cluster, namespace, name } = Member::parse(&binding.member).coverage() else {
+                continue;
+            };
+            let gke: Vec<usize> = (0..self.clusters.len())
+                .filter(|&c| match self.clusters[c].linked {
+                    Some(CloudCluster::Gke { project: p, location, name: n, workload_pool: Some(pool) }) => {
+                        let url = format!("https://container.googleapis.com/v1/{}", crate::model::gcp::cluster_key(p, location, n));
+                        pool == &workload_pool && cluster.as_ref().is_none_or(|c| c == &url)
+                    }
+                    _ => false,
+                })
+                .collect();
+            if gke.is_empty() {
+                continue;
+            }
+            let id = format!("projects/{project}/serviceAccounts/*");
+            let statement = format!("{} binding for {} on project {project}", binding.role, binding.member);
+            for c in gke {
+                let input = self.clusters[c].input;
+                let positions: Vec<usize> = match (&namespace, &name) {
+                    (Some(ns), Some(sa)) => {
+                        inv.index.service_accounts.get(&(input.to_string(), ns.clone(), sa.clone())).copied().into_iter().collect()
+                    }
+                    (Some(ns), None) => {
+                        inv.index.service_accounts_by_namespace.get(&(input.to_string(), ns.clone())).cloned().unwrap_or_default()
+                    }
+                    (None, _) => self.service_accounts_by_input.get(input).cloned().unwrap_or_default(),
+                };
+                for i in positions {
+                    let sa = &inv.k8s.service_accounts[i];
+                    if name.as_ref().is_some_and(|n| n != &sa.name) {
+                        continue;
+                    }
+                    let from = self.sa_node(input, &sa.namespace, &sa.name, true);
+                    let to =
+                        self.identity_node(Provider::Gcp, &id, &format!("{project} (every service account)"), PROJECT_SERVICE_ACCOUNTS);
+                    let admission = if name.is_some() && namespace.is_some() { Admission::Exact } else { Admission::Pattern };
+                    self.add_edge(Edge {
+                        admission: Some(admission),
+                        statement: Some(statement.clone()),
+                        rule: Some("GCP006"),
+                        ..plain_edge(
+                            from,
+                            to,
+                            EdgeKind::GkeWorkloadIdentity,
+                            format!("{statement} covers {}/{}", sa.namespace, sa.name),
+                            &binding.origin,
+                        )
+                    });
+                }
             }
         }
     }

@@ -174,3 +174,33 @@ fn a_partly_read_cluster_lowers_dangling_subjects_to_info() {
     assert!(!findings.is_empty() && findings.iter().all(|f| f["severity"] == "info"), "{findings:#?}");
     assert!(findings[0]["message"].as_str().expect("message").contains("read only in part"));
 }
+
+/// A GKE member granted `workloadIdentityUser` on a whole project reaches every service account of
+/// it: drawn once, as the project's set, from each ServiceAccount the member covers.
+#[test]
+fn project_wide_grants_reach_the_project_set_from_covered_service_accounts() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let fixture = repo().join("fixtures/rules/X002/silent-exact-binding");
+    for entry in std::fs::read_dir(&fixture).expect("fixture") {
+        let path = entry.expect("entry").path();
+        std::fs::copy(&path, dir.path().join(path.file_name().expect("name"))).expect("copy");
+    }
+    let project_policy = serde_json::json!({
+        "resource": "//cloudresourcemanager.googleapis.com/projects/wiscan-fixtures",
+        "policy": {"bindings": [{"members": [
+            "principalSet://iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/wiscan-fixtures.svc.id.goog/namespace/etl"
+        ], "role": "roles/iam.workloadIdentityUser"}], "etag": "BwYkQ3r9xW1=", "version": 1}
+    });
+    std::fs::write(dir.path().join("gcp-policy-project.json"), serde_json::to_string_pretty(&project_policy).expect("json"))
+        .expect("write");
+    let d = dir.path().to_string_lossy().to_string();
+    let r = run(&["map", "--from", &d, "--path-to", "projects/wiscan-fixtures/serviceAccounts/*"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("ServiceAccount demo/etl/loader --gke_workload_identity--> gcp project wiscan-fixtures (every service account)"),
+        "{}",
+        r.stdout
+    );
+    let scan = run(&["scan", "--from", &d, "--select", "X005", "--format", "json", "--fail-on", "none"]).json();
+    assert_eq!(scan["findings"].as_array().map(Vec::len), Some(0), "a project-wide grant is GCP006's, not X005's");
+}

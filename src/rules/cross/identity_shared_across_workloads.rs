@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 
 use super::node_resource;
 use crate::model::graph::{Admission, NodeKind};
+use crate::policy::graph::PROJECT_SERVICE_ACCOUNTS;
 use crate::rules::prelude::*;
 
 declare_rule!(IdentitySharedAcrossWorkloads, "X005");
@@ -13,7 +14,8 @@ impl Rule for IdentitySharedAcrossWorkloads {
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         let graph = &cx.inventory.graph;
         for (node, identity) in graph.nodes.iter().enumerate() {
-            if !matches!(identity.kind, NodeKind::Identity { .. }) {
+            // A project-wide grant (every service account of a project) is GCP006's finding.
+            if !matches!(&identity.kind, NodeKind::Identity { kind, .. } if kind != PROJECT_SERVICE_ACCOUNTS) {
                 continue;
             }
             // Bound, not merely admitted: the ServiceAccount names the identity, or the trust names

@@ -299,7 +299,7 @@ async fn collect_iam(conf: &SdkConfig, account: &str, calls: &Calls, collected: 
                     let document = serde_json::Value::String(r.assume_role_policy_document().unwrap_or("").to_string());
                     match TrustPolicy::from_value(document) {
                         Ok(trust) => roles.push((
-                            r.instance_profile_list().iter().filter_map(|p| p.arn()).map(str::to_string).collect::<Vec<_>>(),
+                            r.instance_profile_list().iter().map(|p| p.arn().to_string()).collect::<Vec<_>>(),
                             Role {
                                 arn: arn.into(),
                                 name: name.into(),
