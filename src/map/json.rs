@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use super::View;
 use crate::model::graph::NodeKind;
+use crate::report::json::Tool;
 
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -17,12 +18,6 @@ struct JsonMap<'a> {
     edges: Vec<JsonEdge<'a>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     paths: Vec<Vec<usize>>,
-}
-
-#[derive(Serialize)]
-struct Tool {
-    name: &'static str,
-    version: &'static str,
 }
 
 #[derive(Serialize)]
@@ -132,14 +127,7 @@ pub fn render(view: &View<'_>, out: &mut dyn std::io::Write) -> std::io::Result<
     // Paths name edges by their position in this document's `edges`.
     let position: std::collections::HashMap<usize, usize> = view.edges.iter().enumerate().map(|(i, &e)| (e, i)).collect();
     let paths = view.paths.iter().map(|p| p.iter().filter_map(|e| position.get(e).copied()).collect()).collect();
-    let doc = JsonMap {
-        schema_version: SCHEMA_VERSION,
-        tool: Tool { name: "wiscan", version: env!("CARGO_PKG_VERSION") },
-        complete: view.is_complete,
-        nodes,
-        edges,
-        paths,
-    };
+    let doc = JsonMap { schema_version: SCHEMA_VERSION, tool: Tool::this(), complete: view.is_complete, nodes, edges, paths };
     let text = crate::redact::redact_text(&serde_json::to_string_pretty(&doc)?);
     out.write_all(text.as_bytes())?;
     out.write_all(b"\n")

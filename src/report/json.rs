@@ -21,10 +21,17 @@ struct JsonReport<'a> {
     warnings: &'a [String],
 }
 
+/// `tool` of every JSON document wiscan writes (the report and the map).
 #[derive(Serialize)]
-struct Tool {
+pub(crate) struct Tool {
     name: &'static str,
     version: &'static str,
+}
+
+impl Tool {
+    pub(crate) fn this() -> Self {
+        Tool { name: "wiscan", version: env!("CARGO_PKG_VERSION") }
+    }
 }
 
 /// One entry of `sources`.
@@ -155,7 +162,7 @@ impl<'a> From<&'a Finding> for JsonFinding<'a> {
 pub fn render(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let doc = JsonReport {
         schema_version: SCHEMA_VERSION,
-        tool: Tool { name: "wiscan", version: env!("CARGO_PKG_VERSION") },
+        tool: Tool::this(),
         complete: report.is_complete,
         sources: report.sources.iter().map(JsonSource::from).collect(),
         findings: report.findings.iter().map(JsonFinding::from).collect(),
