@@ -1,4 +1,4 @@
-//! The command line (clap derive): `scan`, `collect`, `rules`, `completions`.
+//! The command line (clap derive): `scan`, `collect`, `map`, `rules`, `completions`.
 
 use std::path::PathBuf;
 

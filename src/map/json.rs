@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::View;
 use crate::model::graph::NodeKind;
-use crate::report::json::Tool;
+use crate::report::json::{JsonSource, Tool};
 
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -14,6 +14,8 @@ struct JsonMap<'a> {
     schema_version: u32,
     tool: Tool,
     complete: bool,
+    /// What was read, as in the report: a failed source says what is missing from the graph.
+    sources: Vec<JsonSource<'a>>,
     nodes: Vec<JsonNode<'a>>,
     edges: Vec<JsonEdge<'a>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -127,7 +129,8 @@ pub fn render(view: &View<'_>, out: &mut dyn std::io::Write) -> std::io::Result<
     // Paths name edges by their position in this document's `edges`.
     let position: std::collections::HashMap<usize, usize> = view.edges.iter().enumerate().map(|(i, &e)| (e, i)).collect();
     let paths = view.paths.iter().map(|p| p.iter().filter_map(|e| position.get(e).copied()).collect()).collect();
-    let doc = JsonMap { schema_version: SCHEMA_VERSION, tool: Tool::this(), complete: view.is_complete, nodes, edges, paths };
+    let sources = view.sources.iter().map(JsonSource::from).collect();
+    let doc = JsonMap { schema_version: SCHEMA_VERSION, tool: Tool::this(), complete: view.is_complete, sources, nodes, edges, paths };
     let text = crate::redact::redact_text(&serde_json::to_string_pretty(&doc)?);
     out.write_all(text.as_bytes())?;
     out.write_all(b"\n")

@@ -70,8 +70,11 @@ pub fn render(view: &View<'_>, out: &mut dyn std::io::Write, width: u16) -> std:
         "{identity_count} cloud identities, {account_count} ServiceAccounts, {} edges ({broken} broken annotations)",
         view.edges.len()
     )?;
-    if !view.is_complete {
-        writeln!(out, "warning: some sources failed: the map is partial")?;
+    let failed: Vec<&str> = view.sources.iter().filter(|s| s.is_failure()).map(|s| s.origin.as_str()).collect();
+    let objects: usize = view.sources.iter().map(|s| s.objects).sum();
+    writeln!(out, "sources: {} read ({objects} objects)", view.sources.len() - failed.len())?;
+    if !failed.is_empty() {
+        writeln!(out, "warning: the map is partial: {} failed ({})", failed.len(), failed.join(", "))?;
     }
     Ok(())
 }

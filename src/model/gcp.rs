@@ -206,12 +206,18 @@ impl GkeCluster {
 
     /// The URL that `principalSet://…/kubernetes.cluster/URL` members name.
     pub fn url(&self) -> String {
-        format!("https://container.googleapis.com/v1/{}", self.key())
+        cluster_url(&self.project, &self.location, &self.name)
     }
 
     pub fn resource(&self) -> Resource {
         Resource { kind: "gcp:container:cluster".into(), id: self.key(), name: self.name.clone() }
     }
+}
+
+/// A GKE cluster's URL: the issuer of its ServiceAccount tokens, and the `kubernetes.cluster` of
+/// principal sets.
+pub fn cluster_url(project: &str, location: &str, name: &str) -> String {
+    format!("https://container.googleapis.com/v1/{}", cluster_key(project, location, name))
 }
 
 pub fn cluster_key(project: &str, location: &str, name: &str) -> String {

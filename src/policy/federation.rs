@@ -176,11 +176,7 @@ pub fn azure_trusts(inventory: &Inventory) -> Vec<FederatedTrust> {
             claims.entry("aud".into()).or_default().any_of.push(audiences);
         }
         let client_id = azure.owner_client_id(index, &credential.owner);
-        let identity = client_id
-            .as_ref()
-            .and_then(|c| index.identities_by_client_id.get(c))
-            .and_then(|ids| ids.first())
-            .map(|&i| &azure.identities[i]);
+        let identity = client_id.as_ref().and_then(|c| azure.identity_by_client_id(index, c));
         let (id, name) = match (identity, &client_id) {
             (Some(identity), _) => (identity.client_id.to_ascii_lowercase(), identity.name.clone()),
             (None, Some(client_id)) => (client_id.clone(), client_id.clone()),

@@ -397,7 +397,7 @@ impl<'a> Builder<'a> {
             let gke: Vec<usize> = (0..self.clusters.len())
                 .filter(|&c| match self.clusters[c].linked {
                     Some(CloudCluster::Gke { project: p, location, name: n, workload_pool: Some(pool) }) => {
-                        let url = format!("https://container.googleapis.com/v1/{}", crate::model::gcp::cluster_key(p, location, n));
+                        let url = crate::model::gcp::cluster_url(p, location, n);
                         pool == &workload_pool && cluster.as_ref().is_none_or(|c| c == &url)
                     }
                     _ => false,
@@ -503,7 +503,7 @@ impl<'a> Builder<'a> {
     fn gke_annotation(&mut self, sa: &ServiceAccount, linked: &CloudCluster, from: NodeId, email: &str) {
         let inv = self.inv;
         let CloudCluster::Gke { project, location, name, workload_pool: Some(pool) } = linked else { return };
-        let url = format!("https://container.googleapis.com/v1/{}", crate::model::gcp::cluster_key(project, location, name));
+        let url = crate::model::gcp::cluster_url(project, location, name);
         let key = inv.gcp_account_key(email);
         let account_project = crate::model::gcp::project_of_email(&key).map(str::to_string);
         let account = inv.gcp_service_account(&key);
@@ -786,10 +786,9 @@ pub fn cluster_issuer_key(cluster: &CloudCluster) -> Option<String> {
     match cluster {
         CloudCluster::Eks { issuer, .. } => issuer.clone(),
         CloudCluster::Aks { issuer, .. } => issuer.as_deref().map(|i| Issuer::parse(i).key()),
-        CloudCluster::Gke { project, location, name, .. } => Some(
-            Issuer::parse(&format!("https://container.googleapis.com/v1/{}", crate::model::gcp::cluster_key(project, location, name)))
-                .key(),
-        ),
+        CloudCluster::Gke { project, location, name, .. } => {
+            Some(Issuer::parse(&crate::model::gcp::cluster_url(project, location, name)).key())
+        }
         CloudCluster::Named { .. } => None,
     }
 }

@@ -34,9 +34,9 @@ impl Tool {
     }
 }
 
-/// One entry of `sources`.
+/// One entry of `sources` (the report's and the map's).
 #[derive(Serialize)]
-struct JsonSource<'a> {
+pub(crate) struct JsonSource<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     provider: Option<&'static str>,
     origin: &'a str,

@@ -127,6 +127,12 @@ fn filters_that_match_nothing_and_failed_sources_exit_2() {
     let r = run(&["map", "--from", "fixtures/demo/k8s", "--from", "fixtures/bad/malformed.json", "--allow-partial"]);
     assert_eq!(r.code, 0);
     assert!(r.stdout.contains("the map is partial"), "{}", r.stdout);
+    assert!(r.stdout.contains("fixtures/bad/malformed.json"), "the table names the source that failed: {}", r.stdout);
+    let doc =
+        run(&["map", "--from", "fixtures/demo/k8s", "--from", "fixtures/bad/malformed.json", "--format", "json", "--allow-partial"]).json();
+    let failed: Vec<&Value> = doc["sources"].as_array().expect("sources").iter().filter(|s| s["status"] == "error").collect();
+    assert_eq!(failed.len(), 1, "{}", doc["sources"]);
+    assert_eq!(failed[0]["origin"], "fixtures/bad/malformed.json");
 }
 
 #[test]

@@ -72,6 +72,11 @@ fn no_output_format_log_or_snapshot_leaks() {
     std::fs::write(dir.path().join("broken.json"), format!("{{\"Roles\": [\"{SECRET}\" {KEY_ID}]}}")).expect("write");
     let r = run(&["scan", "--from", &d]);
     outputs.push(("error".into(), r.stderr));
+    // The map's JSON carries the sources' errors too.
+    let r = run(&["map", "--from", &d, "--format", "json", "--allow-partial"]);
+    assert!(r.stdout.contains("\"status\": \"error\""), "{}", r.stdout);
+    outputs.push(("map error stdout".into(), r.stdout));
+    outputs.push(("map error stderr".into(), r.stderr));
 
     for (name, text) in &outputs {
         for secret in [KEY_ID, SECRET, "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQCwiscanleak", "wiscanleak"] {

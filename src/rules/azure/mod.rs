@@ -16,8 +16,7 @@ use crate::model::azure::{AzureIdentity, FederatedCredential};
 fn owner_of<'a>(inventory: &'a Inventory, credential: &FederatedCredential) -> Option<&'a AzureIdentity> {
     let azure = &inventory.azure;
     let client_id = azure.owner_client_id(&inventory.index.azure, &credential.owner)?;
-    let candidates = inventory.index.azure.identities_by_client_id.get(&client_id)?;
-    candidates.iter().map(|&i| &azure.identities[i]).min_by_key(|identity| identity.kind)
+    azure.identity_by_client_id(&inventory.index.azure, &client_id)
 }
 
 /// `NAME (KIND)` of a credential's owner, for messages.
